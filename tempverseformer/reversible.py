@@ -195,10 +195,12 @@ def _trainable(*modules) -> list[nn.Parameter]:
 @contextmanager
 def _bind_parameters(slots, trainable):
     "Put the recorded parameters back in their slots, the `trainable` ones as detached stand-ins; yields {param: stand-in}."
-    current = [(sub, name, sub._parameters.get(name)) for sub, name, _ in slots]
     leaves = {p: p.detach().requires_grad_() for p in trainable}
+    current = []
     try:
-        for sub, name, p in slots: sub._parameters[name] = leaves.get(p, p)
+        for sub, name, p in slots:
+            current.append((sub, name, sub._parameters[name]))
+            sub._parameters[name] = leaves.get(p, p)
         yield leaves
     finally:
         for sub, name, cur in current: sub._parameters[name] = cur
@@ -222,6 +224,14 @@ class GradMode(str, Enum):
     reversible = 'reversible'
     reversible_full = 'reversible_full'
 
+def _submodules(m: nn.Module, out: list | None = None) -> list[nn.Module]:
+    "`m` and all its submodules (like `m.modules()`, without the generator machinery: this runs every step)."
+    out = [] if out is None else out
+    out.append(m)
+    for child in m._modules.values():
+        if child is not None: _submodules(child, out)
+    return out
+
 class _Plan:
     "What the chain's autograd Function needs besides tensors; records where the modules read their weights from."
     def __init__(self, blocks, t, head, tail, preserve_rng):
@@ -229,7 +239,7 @@ class _Plan:
         self.slots, stochastic = [], False
         for m in (head, *blocks, tail):                                   # one walk over the modules
             if m is None: continue
-            for sub in m.modules():
+            for sub in _submodules(m):
                 self.slots += [(sub, name, p) for name, p in sub._parameters.items() if p is not None]
                 stochastic = stochastic or (m is not head and m is not tail and _draws_random(sub))
         self.params = list({id(p): p for _, _, p in self.slots if p.requires_grad}.values())
@@ -457,12 +467,15 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
         t = check_int('horizon', t, min=1)
         benches = {m: ChainBench(**cfg, t=t, mode=m, device=dev) for m in modes}
         ref = [g.double() for g in benches['vanilla'].step()]
-        times = {m: [] for m in modes}
-        for m in modes: benches[m].step()                                # warm-up
+        def no_grad_forward():                                            # what one extra forward costs
+            with torch.no_grad(): benches['vanilla'].loss()
+        runs = {**{m: benches[m].step for m in modes}, 'forward': no_grad_forward}
+        times = {k: [] for k in runs}
+        for run in runs.values(): run()                                   # warm-up
         for _ in range(repeats):                                          # interleaved: A B C A B C ...
-            for m in modes:
-                sync(); start = time.perf_counter(); benches[m].step(); sync()
-                times[m].append(time.perf_counter() - start)
+            for k, run in runs.items():
+                sync(); start = time.perf_counter(); run(); sync()
+                times[k].append(time.perf_counter() - start)
         for m in modes:
             b = benches[m]
             row = dict(t=t, mode=m, step_ms=round(1000 * statistics.median(times[m]), 3), saved_bytes=b.saved_bytes(),
@@ -473,9 +486,11 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
                     b.step(); sync(); row['peak_bytes'] = torch.cuda.max_memory_allocated(dev) - base
                 else: row['peak_bytes'] = peak_rss_subprocess('tempverseformer.reversible:_bench_step', **cfg, t=t, mode=m)['step_bytes']
             results.append(row); bar.update()
+        ideal = statistics.median(1 + f / v for f, v in zip(times['forward'], times['vanilla']))
         for r in results:                                                 # ratio within each round, then the median:
             if r['t'] == t:                                               # slow phases of the machine hit both sides
                 r['time_ratio_vs_vanilla'] = round(statistics.median(a / v for a, v in zip(times[r['mode']], times['vanilla'])), 3)
+                r['ideal_ratio'] = round(ideal, 3)                       # 1 + (a forward) / (a plain step)
         del benches
     bar.close()
     return dict(config=dict(cfg, repeats=repeats), device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda'
