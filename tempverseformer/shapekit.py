@@ -364,6 +364,7 @@ class ShapeKit(IterableDataset):
                  steps: int | None = None, # stop after this many batches (None: endless); also the curriculum's length
                  start_step: int = 0, # first batch, to resume a run
                  split: str = 'train', # 'train', 'val' or 'test': independent streams
+                 rank: int = 0, # process rank in multi-process training: each rank draws its own samples
                 ):
         if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
         if cfg.curriculum is not None and steps is None:
@@ -371,10 +372,12 @@ class ShapeKit(IterableDataset):
         self.cfg, self.split = cfg, split
         self.steps = None if steps is None else check_int('steps', steps, min=1)
         self.start_step = check_int('start_step', start_step, min=0)
+        self.rank = check_int('rank', rank, min=0)
 
-    def generator(self, step: int) -> torch.Generator:
-        "The generator of batch `step`, seeded from (seed, split, step)."
-        state = np.random.SeedSequence([self.cfg.seed, SPLITS.index(self.split), step]).generate_state(2, np.uint32)
+    def generator(self, step: int, rank: int = 0) -> torch.Generator:
+        "The generator of batch `step` (of process `rank`), seeded from (seed, split, step[, rank])."
+        key = [self.cfg.seed, SPLITS.index(self.split), step] + ([rank] if rank else [])
+        state = np.random.SeedSequence(key).generate_state(2, np.uint32)
         return torch.Generator().manual_seed(int(state[0]) << 32 | int(state[1]))
 
     def max_horizon(self, step: int) -> int:
@@ -389,6 +392,7 @@ class ShapeKit(IterableDataset):
         gen = self.generator(check_int('step', step, min=0))
         if t is None: t = int(torch.randint(self.cfg.t_min, self.max_horizon(step) + 1, (1,), generator=gen))
         t = check_int('t', t, min=0)
+        if self.rank: gen = self.generator(step, self.rank)                # same horizon on every rank, other samples
         return sample_batch(self.cfg, batch_size or self.cfg.batch_size, self.cfg.context + t, gen)
 
     def __iter__(self):
