@@ -254,7 +254,7 @@ class _ReversibleChain(torch.autograd.Function):
         ctx.plan, ctx.autocast = plan, (dev, torch.is_autocast_enabled(dev), torch.get_autocast_dtype(dev))
         logs = [] if plan.record_rng else None
         with torch.no_grad():
-            h = plan.head(x) if plan.head is not None else x
+            h = plan.head(x) if plan.head is not None else x.detach()       # detached: no views of a grad-requiring input
             state = (to_fixed(h, plan.bits) if plan.bits is not None else h).chunk(2, dim=-1)
             for _ in range(plan.t):
                 for block in plan.blocks:
@@ -445,6 +445,7 @@ def peak_rss_subprocess(target: str, # 'module:function' returning a zero-argume
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')               # large buffers are returned to the OS when freed
     r = subprocess.run([sys.executable, '-c', code, target, json.dumps(kwargs)], capture_output=True, text=True,
                        timeout=timeout, env=env)
+    if r.returncode < 0: raise MemoryError(f"memory probe {target} was killed by signal {-r.returncode} (out of memory?)")
     if r.returncode: raise RuntimeError(f"memory probe {target} failed: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 

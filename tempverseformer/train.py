@@ -113,23 +113,25 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
     N = cfg.data.context
     t = frames.shape[1] - N
     w_kl = kl_weight(step, cfg)
+    # copies, so that nothing autograd saves holds on to the whole clip of N + t frames (t can be 1024 in the memory test)
+    context, target = frames[:, :N].contiguous(), frames[:, t:t + N].contiguous()
     if cfg.mode == 'vae_only':
         recon, mean, logvar = vae(frames)
         parts = dict(vae_recon=Fn.mse_loss(recon, frames), kl=VAE.kl(mean, logvar))
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], recon
         if cfg.ssim_weight: parts['ssim'] = _ssim_loss(recon, frames); loss = loss + cfg.ssim_weight * parts['ssim']
     elif cfg.mode == 'temporal_only':
-        with torch.no_grad(): _, mean, _ = vae.encode(frames, sample=False)   # (B, N + t, D) posterior means
-        pred = temporal(mean[:, :N], t)
-        parts = dict(latent_mse=Fn.mse_loss(pred, mean[:, t:t + N]))
+        with torch.no_grad():                                               # posterior means (B, N, D) of both windows
+            z_in, z_out = vae.encode(context, sample=False)[1], vae.encode(target, sample=False)[1]
+        pred = temporal(z_in, t)
+        parts = dict(latent_mse=Fn.mse_loss(pred, z_out))
         loss = parts['latent_mse']
     else:
-        z, mean, logvar = vae.encode(frames[:, :N])                        # (B, N, D) samples of the posterior
-        parts = dict(vae_recon=Fn.mse_loss(vae.decode(z), frames[:, :N]), kl=VAE.kl(mean, logvar))
+        z, mean, logvar = vae.encode(context)                               # (B, N, D) samples of the posterior
+        parts = dict(vae_recon=Fn.mse_loss(vae.decode(z), context), kl=VAE.kl(mean, logvar))
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], None
         if step >= cfg.vae_warmup:                                          # after the optional VAE-only warm-up
             pred = vae.decode(temporal(z, t))                               # (B, N, C, H, W): the window t steps ahead
-            target = frames[:, t:t + N]
             parts['pred_recon'] = Fn.mse_loss(pred, target)
             loss = loss + parts['pred_recon']
             if cfg.ssim_weight: parts['ssim'] = _ssim_loss(pred, target); loss = loss + cfg.ssim_weight * parts['ssim']
