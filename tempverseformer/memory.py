@@ -8,7 +8,7 @@ __all__ = ['CONFIG_OF', 'VAE_MODELS', 'GRIDS', 'KEY', 'CSV_FIELDS', 'QUICK', 'ce
            'memory_ratios', 'memory_cli', 'markdown_table', 'reproduce', 'reproduce_cli']
 
 # %% ../nbs/07_memory.ipynb #f6e2eca1
-import argparse, json, math, os, platform, statistics, sys, time
+import argparse, json, os, platform, statistics, time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -140,10 +140,14 @@ GRIDS = {  # the article's grid on a GPU, a CPU-sized one elsewhere
 }
 KEY = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device')
 
+def _cpu_name() -> str:
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or 'cpu'
+
 def environment(device: torch.device) -> dict:
     "Where a measurement was taken."
     return dict(torch=torch.__version__, tempverseformer=tempverseformer.__version__, python=platform.python_version(),
-                device=str(device), device_name=torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor() or 'cpu',
+                device=str(device), device_name=torch.cuda.get_device_name(device) if device.type == 'cuda' else _cpu_name(),
                 cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads())
 
 def grid_cells(temp_models, vae_models, batches, time_steps, train_types) -> list[dict]:
@@ -330,7 +334,7 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
     seconds = round(time.time() - start)
     rel = lambda p: os.path.relpath(p, out)
     report = [f"# TempVerseFormer: {'quick' if quick else 'full'} reproduction", '',
-              f"Run on {environment(dev)['device_name']} ({dev}), torch {torch.__version__}, in {seconds} s.", '',
+              f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, in {seconds} s.", '',
               '## Data', '', f"![shapekit]({rel(out / 'shapekit.png')})", '',
               'Rows: no pattern, acceleration, deceleration, oscillation, interruption; columns: frames.', '',
               '## Prediction quality', '',

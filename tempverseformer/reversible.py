@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_reversible.ipynb #2752b1b6
 from __future__ import annotations
-import argparse, json, math, os, statistics, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 from contextlib import contextmanager
 from enum import Enum
 from typing import Callable, Sequence
@@ -164,7 +164,7 @@ class ReversibleBlock(nn.Module):
         # Plain arithmetic on tensors that do not require grad records no graph.
         g_out = g_out.detach()
         x2 = y2 - (g_out if bits is None else to_fixed(g_out, bits))
-        dy1 = dy1 + y1_in.grad
+        if y1_in.grad is not None: dy1 = dy1 + y1_in.grad                  # None if G ignores its input
         del g_out, y1_in
         # phase 3: rebuild F(x2) under autograd; backpropagating dL/dy1 gives J_F^T dL/dy1 and dθ_F
         x2_in = self._real(self.F, x2).detach().requires_grad_()
@@ -174,14 +174,16 @@ class ReversibleBlock(nn.Module):
         # phase 4: recover x1 = y1 - F(x2); dL/dx1 = dL/dy1 and dL/dx2 = dy2 + J_F^T dL/dy1
         f_out = f_out.detach()
         x1 = y1 - (f_out if bits is None else to_fixed(f_out, bits))
-        return x1, x2, dy1, dy2 + x2_in.grad
+        return x1, x2, dy1, dy2 if x2_in.grad is None else dy2 + x2_in.grad
 
 _ENGINE = getattr(torch.autograd.Variable, '_execution_engine', None)
 
 def _backward(output: torch.Tensor, grad: torch.Tensor):
     "`torch.autograd.backward(output, grad)` without its Python argument checks (~30 us a call, twice per block)."
-    if _ENGINE is None: torch.autograd.backward(output, grad)
-    else: _ENGINE.run_backward((output,), (grad,), False, False, (), True, True)
+    if _ENGINE is not None:
+        try: return _ENGINE.run_backward((output,), (grad,), False, False, (), True, True)
+        except TypeError: pass                                            # another torch's signature: the public path
+    torch.autograd.backward(output, grad)
 
 def _trainable(*modules) -> list[nn.Parameter]:
     "Distinct parameters of `modules` that require grad, in a fixed order."
@@ -424,11 +426,11 @@ def _proc_status_bytes(field: str) -> int | None:
     except OSError: return None
 
 def _rss_child(target: str, kwargs_json: str):
-    "Run in a fresh interpreter: build the step, warm it up, then measure the peak RSS of one more call."
+    "Run in a fresh interpreter: build the step, then measure the peak RSS of its first call above the RSS before it."
     import importlib, resource
     mod, name = target.split(':')
     step = getattr(importlib.import_module(mod), name)(**json.loads(kwargs_json))
-    step()                                                               # lazy initialisation, allocator pools
+    # no warm-up: memory freed by a previous step stays in the process's heap and would hide part of the next peak
     base = _proc_status_bytes('VmRSS')
     try:
         with open('/proc/self/clear_refs', 'w') as f: f.write('5')       # reset the peak (VmHWM) to the current RSS
@@ -440,7 +442,7 @@ def _rss_child(target: str, kwargs_json: str):
 
 def peak_rss_subprocess(target: str, # 'module:function' returning a zero-argument step callable
                         timeout: float = 1800, **kwargs) -> dict:
-    "Peak resident memory of one step built by `target(**kwargs)`, measured in a fresh Python process after a warm-up."
+    "Peak resident memory of one step built by `target(**kwargs)`: a fresh Python process, the step's first call."
     code = "import sys; from tempverseformer.reversible import _rss_child; _rss_child(sys.argv[1], sys.argv[2])"
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')               # large buffers are returned to the OS when freed
     r = subprocess.run([sys.executable, '-c', code, target, json.dumps(kwargs)], capture_output=True, text=True,

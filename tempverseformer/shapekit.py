@@ -14,7 +14,7 @@ import torch
 from pydantic import field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
-from .core import Config, FloatRange, IntRange, check_int, run_cli
+from .core import Config, FloatRange, IntRange, check_int
 
 # %% auto #0
 __all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
@@ -487,7 +487,6 @@ def benchmark(cfg: ShapeKitConfig = ShapeKitConfig(), # what to draw
     n, start = 0, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds or n == 0:
         sample_batch(cfg, batch, frames, gen); n += 1
-        elapsed = time.perf_counter() - start
     return dict(frames_per_s=round(n * batch * frames / elapsed, 1), batch=batch, frames=frames, size=cfg.size,
                 channels=cfg.channels, shapes=cfg.shapes, batches=n, seconds=round(elapsed, 3),
                 torch_threads=torch.get_num_threads())

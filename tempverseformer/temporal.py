@@ -108,13 +108,8 @@ class VanillaTransformerNet(nn.Module):
             for block in self.blocks: h = block(h)
         return self.tail(h)
 
-class PipeTransformerNet(nn.Module):
-    "Per step: drop the oldest frame, repeat the newest, add the positions again, apply the stack."
-    def __init__(self, c: TemporalConfig):
-        super().__init__()
-        self.head = InputProjection(c.latent_dim, c.embed_dim, c.context)
-        self.blocks = nn.ModuleList([ResidualBlock(*_sub_blocks(c)) for _ in range(c.depth)])
-        self.tail = OutputHead(c.embed_dim, c.latent_dim)
+class PipeTransformerNet(VanillaTransformerNet):
+    "The vanilla transformer's modules, rolled differently: per step drop the oldest frame, repeat the newest, add the positions again, apply the stack."
     def forward(self, z, t):
         h = self.head.proj(z)                                              # (B, N, E), positions added per step
         for _ in range(t):

@@ -8,7 +8,7 @@ __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'STATE_FILE', 'TrainConfig', 'available_
            'Trainer', 'parse_horizons', 'plot_metrics', 'save_strip', 'run_evaluation', 'train_cli', 'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
-import argparse, contextlib, importlib.resources, io, json, math, os, random, shutil, sys, time
+import argparse, contextlib, importlib.resources, io, json, os, random, shutil, time
 from pathlib import Path
 from typing import Literal
 
@@ -20,10 +20,10 @@ from pydantic import model_validator
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim_tm
 
 from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes
-from .shapekit import ShapeKit, ShapeKitConfig, frame_grid, PATTERNS
+from .shapekit import ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEConfig
 from .temporal import TemporalConfig, TemporalModel
-from .metrics import HorizonMetrics, fid_extractor, rows_to_csv, format_table
+from .metrics import HorizonMetrics, fid_extractor, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
 CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package

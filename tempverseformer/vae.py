@@ -6,11 +6,7 @@
 __all__ = ['VAE_PRESETS', 'VAEConfig', 'ResBlock', 'SelfAttention2d', 'VAE', 'build_vae']
 
 # %% ../nbs/02_vae.ipynb #58ddd692
-import math
-from typing import Literal
-
 import torch
-import torch.nn.functional as Fn
 from huggingface_hub import PyTorchModelHubMixin
 from pydantic import model_validator
 from torch import nn
