@@ -238,14 +238,17 @@ class _Plan:
     "What the chain's autograd Function needs besides tensors; records where the modules read their weights from."
     def __init__(self, blocks, t, head, tail, preserve_rng):
         self.blocks, self.t, self.head, self.tail, self.bits = blocks, t, head, tail, blocks[0].frac_bits
-        self.slots, stochastic = [], False
-        for m in (head, *blocks, tail):                                   # one walk over the modules
+        self.slots, draws = [], {}
+        for role, m in (('head', head), *(('blocks', b) for b in blocks), ('tail', tail)):   # one walk over the modules
             if m is None: continue
             for sub in _submodules(m):
                 self.slots += [(sub, name, p) for name, p in sub._parameters.items() if p is not None]
-                stochastic = stochastic or (m is not head and m is not tail and _draws_random(sub))
+                draws[role] = draws.get(role, False) or _draws_random(sub)
         self.params = list({id(p): p for _, _, p in self.slots if p.requires_grad}.values())
-        self.record_rng = preserve_rng is True or (preserve_rng == 'auto' and stochastic)
+        replay = lambda role: preserve_rng is True or (preserve_rng == 'auto' and draws.get(role, False))
+        self.record_rng = replay('blocks')                                # a generator state per sub-block call
+        self.record_head_rng = head is not None and replay('head')        # head and tail are recomputed in
+        self.record_tail_rng = tail is not None and replay('tail')        # reversible_full: replay theirs too
 
 # %% ../nbs/03_reversible.ipynb #d436ed7a
 class _ReversibleChain(torch.autograd.Function):
@@ -255,6 +258,7 @@ class _ReversibleChain(torch.autograd.Function):
         dev = x.device.type
         ctx.plan, ctx.autocast = plan, (dev, torch.is_autocast_enabled(dev), torch.get_autocast_dtype(dev))
         logs = [] if plan.record_rng else None
+        ctx.head_rng = rng_state(x.device) if plan.record_head_rng else None
         with torch.no_grad():
             h = plan.head(x) if plan.head is not None else x.detach()       # detached: no views of a grad-requiring input
             state = (to_fixed(h, plan.bits) if plan.bits is not None else h).chunk(2, dim=-1)
@@ -265,6 +269,7 @@ class _ReversibleChain(torch.autograd.Function):
                     if logs is not None: logs.append(log)
             state = torch.cat(state, dim=-1)
             out = from_fixed(state, plan.bits, h.dtype) if plan.bits is not None else state
+            ctx.tail_rng = rng_state(x.device) if plan.record_tail_rng else None
             y = plan.tail(out) if plan.tail is not None else out
         ctx.rng_logs, ctx.real_dtype = logs, h.dtype
         # the parameters are saved too: autograd then refuses a backward after they were modified in place
@@ -278,15 +283,17 @@ class _ReversibleChain(torch.autograd.Function):
                                "rebuilds activations without a graph. Use mode='vanilla' for higher-order gradients.")
         plan, (x, state, *params) = ctx.plan, ctx.saved_tensors
         dev_type, ac_on, ac_dtype = ctx.autocast
+        replays = ctx.rng_logs is not None or ctx.head_rng is not None or ctx.tail_rng is not None
         fork = torch.random.fork_rng(devices=[state.device] if state.device.type == 'cuda' else [],
-                                     enabled=ctx.rng_logs is not None)   # replayed states must not leak out
+                                     enabled=replays)                     # replayed states must not leak out
         # gradients accumulate in stand-ins of the parameters and leave as this Function's outputs, once each
         with _bind_parameters(plan.slots, params) as leaves, fork, \
              torch.autocast(dev_type, dtype=ac_dtype, enabled=ac_on):
             if plan.tail is not None:                                     # tail: recomputed from the final state
                 with torch.enable_grad():
                     s = (from_fixed(state, plan.bits, ctx.real_dtype) if plan.bits is not None else state).detach().requires_grad_()
-                    torch.autograd.backward(plan.tail(s), dy)
+                    if ctx.tail_rng is not None: set_rng_state(ctx.tail_rng, state.device)
+                    _backward(plan.tail(s), dy)
                 dy = s.grad
             K = len(plan.blocks)
             halves = (*state.chunk(2, dim=-1), *dy.chunk(2, dim=-1))
@@ -298,9 +305,10 @@ class _ReversibleChain(torch.autograd.Function):
             if plan.head is not None:                                     # head: recomputed from the stored input
                 xi = x.detach().requires_grad_(ctx.needs_input_grad[0])
                 if xi.requires_grad or _trainable(plan.head):
-                    with torch.enable_grad(): torch.autograd.backward(plan.head(xi), dx)
+                    if ctx.head_rng is not None: set_rng_state(ctx.head_rng, state.device)
+                    with torch.enable_grad(): _backward(plan.head(xi), dx)
                 dx = xi.grad
-        ctx.rng_logs = None
+        ctx.rng_logs = ctx.head_rng = ctx.tail_rng = None
         grads = [leaves.pop(p).grad for p in params]   # drop the stand-ins: autograd can then reuse the buffers
         return (dx if ctx.needs_input_grad[0] else None, None, *grads)
 
@@ -430,6 +438,8 @@ def _rss_child(target: str, kwargs_json: str):
     import importlib, resource
     mod, name = target.split(':')
     step = getattr(importlib.import_module(mod), name)(**json.loads(kwargs_json))
+    # the first torch.autograd.backward(out, grad) of a process imports sympy (~35 MB of modules): not step memory
+    import torch.fx.experimental.symbolic_shapes
     # no warm-up: memory freed by a previous step stays in the process's heap and would hide part of the next peak
     base = _proc_status_bytes('VmRSS')
     try:
