@@ -203,30 +203,30 @@ def _label(r: dict) -> str:
 
 def plot_memory(records: list[dict], out: str | Path) -> list[str]:
     "Per (training mode, VAE): memory vs horizon (saved for backward solid, peak dashed) and step time vs horizon."
-    import matplotlib; matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure             # not pyplot: the notebook's (or GUI's) backend is left alone
     out, paths = Path(out), []
     ok = [r for r in records if not r['oom']]
     for tt, vm in dict.fromkeys((r['train_type'], r['vae_model']) for r in ok):
         sel = [r for r in ok if r['train_type'] == tt and r['vae_model'] == vm]
         batches = sorted({r['batch'] for r in sel})
         for what, ylabel, fname in [('memory', 'MiB', 'memory'), ('step_ms', 'step time (ms)', 'time')]:
-            fig, axs = plt.subplots(1, len(batches), figsize=(5 * len(batches), 3.6), squeeze=False)
+            fig = Figure(figsize=(5 * len(batches) + 2.6, 3.6)); axs = fig.subplots(1, len(batches), squeeze=False)
             for ax, b in zip(axs[0], batches):
                 for i, lab in enumerate(dict.fromkeys(_label(r) for r in sel)):
+                    size = dict(lw=2.4 - 0.4 * i, ms=7 - i)              # later lines thinner: equal curves stay visible
                     pts = sorted((r['t'], r) for r in sel if r['batch'] == b and _label(r) == lab)
                     ts = [p[0] for p in pts]
                     if what == 'memory':
-                        ax.plot(ts, [p[1]['saved_bytes'] / 2**20 for p in pts], 'o-', color=f'C{i}', label=f'{lab}: saved for backward')
+                        ax.plot(ts, [p[1]['saved_bytes'] / 2**20 for p in pts], 'o-', color=f'C{i}', label=f'{lab}: saved for backward', **size)
                         if all('peak_bytes' in p[1] for p in pts):
-                            ax.plot(ts, [p[1]['peak_bytes'] / 2**20 for p in pts], 's--', color=f'C{i}', alpha=0.6, label=f'{lab}: peak')
-                    else: ax.plot(ts, [p[1]['step_ms'] for p in pts], 'o-', color=f'C{i}', label=lab)
+                            ax.plot(ts, [p[1]['peak_bytes'] / 2**20 for p in pts], 's--', color=f'C{i}', alpha=0.6, label=f'{lab}: peak', **size)
+                    else: ax.plot(ts, [p[1]['step_ms'] for p in pts], 'o-', color=f'C{i}', label=lab, **size)
                 ax.set_xscale('log', base=2); ax.set_yscale('log')
                 ax.set(xlabel='horizon t', ylabel=ylabel, title=f'batch {b}, {tt}, VAE: {vm}'); ax.grid(alpha=0.3)
-            axs[0][0].legend(fontsize=7)
+            axs[0][-1].legend(fontsize=7, loc='upper left', bbox_to_anchor=(1.02, 1))   # outside: curves stay visible
             fig.tight_layout()
             p = out / f'{fname}_{tt}_{vm}.png'
-            fig.savefig(p, dpi=110); plt.close(fig); paths.append(str(p))
+            fig.savefig(p, dpi=110); paths.append(str(p))
     return paths
 
 def memory_ratios(records: list[dict]) -> list[str]:

@@ -377,12 +377,11 @@ def _run_labels(cfg: TrainConfig) -> tuple[str, str]:
 
 def plot_metrics(rows: list[dict], out: Path) -> list[str]:
     "One PNG per metric: metric vs horizon, a panel per pattern group, a line per model (copy-last dashed)."
-    import matplotlib; matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure             # not pyplot: the notebook's (or GUI's) backend is left alone
     paths = []
     for metric in dict.fromkeys(r['metric'] for r in rows):
         patterns = list(dict.fromkeys(r['pattern'] for r in rows))
-        fig, axs = plt.subplots(1, len(patterns), figsize=(4.2 * len(patterns), 3.2), squeeze=False)
+        fig = Figure(figsize=(4.2 * len(patterns), 3.2)); axs = fig.subplots(1, len(patterns), squeeze=False)
         for ax, pat in zip(axs[0], patterns):
             sel = [r for r in rows if r['metric'] == metric and r['pattern'] == pat]
             for model in dict.fromkeys(r['model'] for r in sel):
@@ -392,7 +391,7 @@ def plot_metrics(rows: list[dict], out: Path) -> list[str]:
         axs[0][0].legend(fontsize=8)
         fig.tight_layout()
         path = out / f'{metric}_vs_horizon.png'
-        fig.savefig(path, dpi=110); plt.close(fig); paths.append(str(path))
+        fig.savefig(path, dpi=110); paths.append(str(path))
     return paths
 
 @torch.no_grad()
