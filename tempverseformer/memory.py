@@ -18,7 +18,7 @@ from torch import nn
 
 import tempverseformer
 from .core import check_int, get_device, seed_everything, write_json, atomic_write_bytes
-from .reversible import saved_tensor_bytes, peak_rss_subprocess
+from .revbench import saved_tensor_bytes, peak_rss_subprocess
 from .shapekit import ShapeKit
 from .temporal import TEMPORAL_MODELS, TemporalModel
 from .vae import VAE

@@ -336,8 +336,10 @@ class Trainer:
             losses.append(loss.item())
             bar.update(); bar.set_postfix(loss=f"{np.mean(losses[-20:]):.4f}", t=frames.shape[1] - cfg.data.context)
             if self.step % cfg.log_every == 0 or self.step == cfg.steps:
+                drift = self.core.temporal.last_drift() if self.core.temporal is not None else None
                 self._log(dict(step=self.step, loss=losses[-1], t=frames.shape[1] - cfg.data.context,
-                               kl_weight=kl_weight(self.step - 1, cfg), **{k: v.item() for k, v in parts.items()}))
+                               kl_weight=kl_weight(self.step - 1, cfg), **{k: v.item() for k, v in parts.items()},
+                               **({} if drift is None else dict(drift=drift))))
             if acc.is_main_process and cfg.sample_every and self.step % cfg.sample_every == 0 and pred is not None:
                 self.save_samples(frames, pred)
             if (cfg.eval_every and self.step % cfg.eval_every == 0) or self.step == cfg.steps:
