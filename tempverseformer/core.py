@@ -16,7 +16,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 # %% auto #0
 __all__ = ['FloatRange', 'IntRange', 'check_int', 'ConfigError', 'merge_dicts', 'Config', 'seed_everything', 'get_device',
-           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'CliResult', 'run_cli']
+           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'CliResult', 'run_cli',
+           'one_thread_in_test_workers']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -169,3 +170,9 @@ def run_cli(main: Callable, argv: list[str]) -> CliResult:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             if isinstance(e.code, str): print(e.code, file=sys.stderr)
     return CliResult(code, out.getvalue(), err.getvalue())
+
+# %% ../nbs/00_core.ipynb #173c851a
+def one_thread_in_test_workers():
+    "One PyTorch thread in this process if it is one of `nbdev_test`'s parallel workers (several notebooks share the cores)."
+    import multiprocessing
+    if os.environ.get('IN_TEST') and multiprocessing.parent_process() is not None: torch.set_num_threads(1)

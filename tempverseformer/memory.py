@@ -37,13 +37,16 @@ def cell_valid(temp_model: str | None, vae_model: str, train_type: str) -> bool:
     return temp_model is not None
 
 def build_cell(temp_model: str | None, vae_model: str, batch: int, t: int, train_type: str, size: str = 'tiny',
-               device: str | torch.device = 'cpu', seed: int = 0) -> SimpleNamespace:
+               device: str | torch.device = 'cpu', seed: int = 0,
+               dropout: float | None = None, # the temporal model's dropout (and drop-path); None: the model's own
+              ) -> SimpleNamespace:
     "Models, optimizer and one training step of a memory-test cell, built as the trainer builds them."
     if not cell_valid(temp_model, vae_model, train_type):
         raise ValueError(f"no such cell: temp_model={temp_model!r}, vae_model={vae_model!r}, train_type={train_type!r}")
     dev = torch.device(device)
+    drop = {} if dropout is None else dict(temporal=dict(dropout=dropout, drop_path=dropout if temp_model != 'lstm' else 0.0))
     cfg = load_train_config(CONFIG_OF.get(temp_model, 'rev-transformer'), preset='tiny' if size == 'tiny' else None,
-                            data=dict(batch_size=batch, curriculum=None))
+                            data=dict(batch_size=batch, curriculum=None), **drop)
     cfg = cfg.model_copy(update=dict(mode=train_type))                     # a frozen, randomly initialised VAE stands in
     seed_everything(seed)
     vae = VAE(cfg.vae).to(dev) if vae_model == 'vae' else None
@@ -102,10 +105,10 @@ def _is_oom(e: BaseException) -> bool:
 
 def measure_cell(temp_model: str | None, vae_model: str, batch: int, t: int, train_type: str, size: str = 'tiny',
                  device: str | torch.device = 'cpu', repeats: int = 3, # timed steps (0: no timing)
-                 peak: bool = True, flops: bool = True) -> dict:
+                 peak: bool = True, flops: bool = True, dropout: float | None = None) -> dict:
     "One record: bytes saved for backward, peak memory, median step time and FLOPs of a cell (or its out-of-memory)."
     dev = torch.device(device)
-    key = dict(temp_model=temp_model, vae_model=vae_model, batch=batch, t=t, train_type=train_type, size=size)
+    key = dict(temp_model=temp_model, vae_model=vae_model, batch=batch, t=t, train_type=train_type, size=size, dropout=dropout)
     rec = dict(key, device=dev.type, oom=False)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     try:
@@ -138,7 +141,7 @@ GRIDS = {  # the article's grid on a GPU, a CPU-sized one elsewhere
     'cpu': dict(size='tiny', batches=[4], time_steps=[1, 4, 16, 64, 256, 1024],
                 temp_models=list(TEMPORAL_MODELS), vae_models=list(VAE_MODELS), train_types=['temporal_only', 'default']),
 }
-KEY = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device')
+KEY = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device', 'dropout')
 
 def _cpu_name() -> str:
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
@@ -164,7 +167,7 @@ def grid_cells(temp_models, vae_models, batches, time_steps, train_types) -> lis
 def memory_test(out: str | Path, # folder for memory.json, memory.csv and the plots
                 temp_models=None, vae_models=None, batches=None, time_steps=None, train_types=None, size=None, # None: the grid's
                 device: str | None = None, repeats: int = 3, peak: bool = True, flops: bool = True,
-                progress: bool = True) -> dict:
+                progress: bool = True, dropout: float | None = None) -> dict:
     "Run (or resume) a memory sweep; returns {'environment', 'records'} as written to memory.json."
     from tqdm.auto import tqdm
     dev = get_device(device)
@@ -182,24 +185,25 @@ def memory_test(out: str | Path, # folder for memory.json, memory.csv and the pl
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     path = out / 'memory.json'
     records = json.loads(path.read_text())['records'] if path.is_file() else []
-    done = {tuple(r[k] for k in KEY) for r in records}
-    todo = [c for c in cells if (*c.values(), size, dev.type) not in done]
+    if dropout is not None and not 0 <= dropout < 1: raise ValueError(f"dropout must lie in [0, 1), got {dropout}")
+    done = {tuple(r.get(k) for k in KEY) for r in records}
+    todo = [c for c in cells if (*c.values(), size, dev.type, dropout) not in done]
     for c in tqdm(todo, desc='memory test', disable=not progress):
-        records.append(measure_cell(**c, size=size, device=dev, repeats=repeats, peak=peak, flops=flops))
+        records.append(measure_cell(**c, size=size, device=dev, repeats=repeats, peak=peak, flops=flops, dropout=dropout))
         write_json(path, dict(environment=environment(dev), records=records))          # resumable after every cell
         atomic_write_bytes(out / 'memory.csv', rows_to_csv([{k: r.get(k) for k in CSV_FIELDS} for r in records]).encode())
     result = dict(environment=environment(dev), records=records)
     write_json(path, result)
     return result
 
-CSV_FIELDS = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device', 'oom', 'saved_bytes', 'peak_bytes',
+CSV_FIELDS = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device', 'dropout', 'oom', 'saved_bytes', 'peak_bytes',
               'step_ms', 'flops', 'macs', 'params', 'flops_fwd_counter', 'flops_fwd_bwd_counter')
 
 # %% ../nbs/07_memory.ipynb #18d667f2
 def _label(r: dict) -> str:
     if r['temp_model'] is None: return 'vae only'
     grad = ' (reversible)' if r['temp_model'] == 'tempverseformer' else ''
-    return r['temp_model'] + grad
+    return r['temp_model'] + grad + (f", dropout {r['dropout']}" if r.get('dropout') is not None else '')
 
 def plot_memory(records: list[dict], out: str | Path) -> list[str]:
     "Per (training mode, VAE): memory vs horizon (saved for backward solid, peak dashed) and step time vs horizon."
@@ -232,11 +236,11 @@ def plot_memory(records: list[dict], out: str | Path) -> list[str]:
 def memory_ratios(records: list[dict]) -> list[str]:
     "The sweep's findings as sentences: flatness of TempVerseFormer, and how much more the others store."
     ok, lines = [r for r in records if not r['oom']], []
-    groups = dict.fromkeys((r['train_type'], r['vae_model'], r['batch'], r['size']) for r in ok)
-    for tt, vm, b, size in groups:
-        sel = {(r['temp_model'], r['t']): r for r in ok if (r['train_type'], r['vae_model'], r['batch'], r['size']) == (tt, vm, b, size)}
+    group = lambda r: (r['train_type'], r['vae_model'], r['batch'], r['size'], r.get('dropout'))
+    for tt, vm, b, size, drop in dict.fromkeys(group(r) for r in ok):
+        sel = {(r['temp_model'], r['t']): r for r in ok if group(r) == (tt, vm, b, size, drop)}
         ts = sorted({t for _, t in sel})
-        where = f"({size}, batch {b}, {tt}, VAE {vm})"
+        where = f"({size}, batch {b}, {tt}, VAE {vm}" + (f", dropout {drop})" if drop is not None else ")")
         tvf = [sel[('tempverseformer', t)]['saved_bytes'] for t in ts if ('tempverseformer', t) in sel]
         if len(tvf) > 1:
             lines.append(f"TempVerseFormer {where}: bytes saved for backward at t = {ts[-1]} are {tvf[-1] / tvf[0]:.3f}x those at t = {ts[0]}.")
@@ -266,11 +270,12 @@ def memory_cli(argv: list[str] | None = None):
     p.add_argument('--repeats', type=int, default=3, help="timed steps per cell, 0 for none (default: %(default)s)")
     p.add_argument('--no-peak', action='store_true', help="skip the peak-memory measurement")
     p.add_argument('--no-flops', action='store_true', help="skip the FLOP counts")
+    p.add_argument('--dropout', type=float, help="dropout and drop-path of the temporal models (default: each model's own)")
     p.add_argument('--out', default='memory_test', help="output folder (default: %(default)s)")
     a = p.parse_args(argv)
     try:
         res = memory_test(a.out, a.temp_models, a.vae_models, a.batches, a.time_steps, a.train_types, a.size, a.device,
-                          check_int('--repeats', a.repeats, min=0), not a.no_peak, not a.no_flops)
+                          check_int('--repeats', a.repeats, min=0), not a.no_peak, not a.no_flops, dropout=a.dropout)
     except ValueError as e: p.error(str(e))
     recs = res['records']
     print(json.dumps(dict(out=a.out, memory_json=str(Path(a.out) / 'memory.json'), cells=len(recs),

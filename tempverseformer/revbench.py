@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_revbench.ipynb #9d0de827
 from __future__ import annotations
-import argparse, json, os, statistics, subprocess, sys, time
+import argparse, json, math, os, statistics, subprocess, sys, time
 from typing import Callable, Sequence
 
 import torch
@@ -142,7 +142,8 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
              horizons: Sequence[int] = (1, 4, 16, 64), # values of t
              variants: Sequence[str] = tuple(BENCH_VARIANTS), # what to compare ('vanilla' is the reference, always run)
              dropouts: Sequence[float] = (0.0, 0.1), # dropout (attention and MLP) rates to measure at
-             repeats: int = 9, # timed rounds: one step of every variant per round (after one warm-up)
+             repeats: int = 9, # timed rounds at least: one step of every variant per round (after one warm-up)
+             min_seconds: float = 4.0, # ... and enough rounds for vanilla to run this long in all (cheap steps are noisy)
              peak_memory: bool = True, # also measure peak memory (a fresh subprocess per cell on CPU)
              device: str | None = None, progress: bool = True) -> dict:
     "Time, memory and gradient error of one training step per variant, horizon and dropout rate, measured side by side."
@@ -158,7 +159,9 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
             runs = {**{v: b.step for v, b in benches.items()}, 'forward': benches['vanilla'].forward_only}
             times = {k: [] for k in runs}
             for run in runs.values(): run()                               # warm-up
-            for _ in range(repeats):                                      # interleaved: A B C A B C ...
+            sync(); start = time.perf_counter(); runs['vanilla'](); sync()
+            rounds = max(repeats, math.ceil(min_seconds / (time.perf_counter() - start)))
+            for _ in range(rounds):                                       # interleaved: A B C A B C ...
                 for k, run in runs.items():
                     sync(); start = time.perf_counter(); run(); sync()
                     times[k].append(time.perf_counter() - start)
@@ -170,11 +173,13 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
                            time_ratio_vs_vanilla=round(statistics.median(a / r for a, r in zip(times[v], times['vanilla'])), 3),
                            ideal_ratio=round(ideal, 3), saved_bytes=b.saved_bytes(),
                            grad_rel_err_vs_vanilla=max(rel_err(g.double(), r) for g, r in zip(grads, ref)))
+                if v == 'reversible' and 'no_replay' in times:               # what replaying randomness adds to a step
+                    row['replay_cost'] = round(statistics.median(a / r for a, r in zip(times[v], times['no_replay'])) - 1, 4)
                 if peak_memory: row['peak_bytes'] = _peak(b, dev, sync, dict(cfg, t=t, variant=v, dropout=p))
                 results.append(row); bar.update()
             del benches
     bar.close()
-    return dict(config=dict(cfg, repeats=repeats), device=str(dev), threads=torch.get_num_threads(), torch=torch.__version__,
+    return dict(config=dict(cfg, repeats=repeats, min_seconds=min_seconds), device=str(dev), threads=torch.get_num_threads(), torch=torch.__version__,
                 device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu',
                 tempverseformer=tempverseformer.__version__, results=results)
 
@@ -197,9 +202,9 @@ def revbench_table(res: dict) -> str:
         lines.append(f"{r['dropout']:7.2f} {r['t']:4d} {r['variant']:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_vanilla']:9.3f} "
                      f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {peak} {r['grad_rel_err_vs_vanilla']:9.1e}")
     for (p, t, v), r in by.items():
-        if v == 'reversible' and (p, t, 'no_replay') in by:
-            lines.append(f"dropout {p:.2f}, t={t}: replay adds {100 * (r['step_ms'] / by[p, t, 'no_replay']['step_ms'] - 1):+.1f}% "
-                         f"to a reversible step; reversible - ideal = {r['time_ratio_vs_vanilla'] - r['ideal_ratio']:+.3f}")
+        if v == 'reversible':
+            replay = f"replay adds {100 * r['replay_cost']:+.1f}% to a reversible step; " if 'replay_cost' in r else ''
+            lines.append(f"dropout {p:.2f}, t={t}: {replay}reversible - ideal = {r['time_ratio_vs_vanilla'] - r['ideal_ratio']:+.3f}")
     return '\n'.join(lines)
 
 # %% ../nbs/08_revbench.ipynb #cf750e6c
@@ -215,7 +220,8 @@ def revbench_cli(argv: list[str] | None = None):
     p.add_argument('--horizons', type=int, nargs='+', default=[1, 4, 16, 64], help="values of t")
     p.add_argument('--variants', nargs='+', choices=list(BENCH_VARIANTS), default=list(BENCH_VARIANTS))
     p.add_argument('--dropouts', type=float, nargs='+', default=[0.0, 0.1], help="dropout rates to measure at")
-    p.add_argument('--repeats', type=int, default=9, help="timed rounds (one step of every variant each) per cell")
+    p.add_argument('--repeats', type=int, default=9, help="timed rounds (one step of every variant each) per cell, at least")
+    p.add_argument('--min-seconds', type=float, default=4.0, help="and enough rounds for this many seconds of plain steps")
     p.add_argument('--no-peak', action='store_true', help="skip the peak-memory measurement")
     p.add_argument('--device', default=None, help="cpu, cuda, cuda:N (default: cuda if available)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
@@ -228,7 +234,7 @@ def revbench_cli(argv: list[str] | None = None):
         check_int('--repeats', a.repeats, min=1)
         for d in a.dropouts:
             if not 0 <= d < 1: raise ValueError(f"--dropouts must lie in [0, 1), got {d}")
-        res = revbench(**cfg, horizons=a.horizons, variants=a.variants, dropouts=a.dropouts, repeats=a.repeats,
+        res = revbench(**cfg, horizons=a.horizons, variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
                        peak_memory=not a.no_peak, device=a.device, progress=not a.no_progress)
     except ValueError as e: p.error(str(e))
     if a.out: write_json(a.out, res)

@@ -42,7 +42,7 @@ class ChainRun:
                  check_grid: bool = False, # exact mode: watch every value put on the grid (forward passes)
                 ):
         self.device, self.seed, self.dtype, self.check_grid = torch.device(device), seed, dtype, check_grid
-        self.peak = None                                                  # exact mode: largest |value| so far, a tensor
+        self.extremes = []                                                # exact mode: (min, max) of values watched
 
     def __call__(self, fn: nn.Module, v: torch.Tensor, k: int) -> torch.Tensor:
         "`fn(v)` as sub-block call `k`: with a seed, every random number it draws is a function of `(seed, k)`."
@@ -63,21 +63,27 @@ class ChainRun:
             torch.default_generator.set_state(cpu)
             if cuda is not None: torch.cuda.set_rng_state(cuda, self.device)
 
-    def to_grid(self, v: torch.Tensor, bits: int) -> torch.Tensor:
-        "Exact mode: `v` rounded onto the grid of step 2**-bits, as int64 (watched when checking)."
-        return self.watch(_scaled(v, bits)).long()
-
-    def watch(self, q: torch.Tensor) -> torch.Tensor:
-        "Exact mode, when checking: remember the largest |q| (grid units) seen, without a host sync."
+    def watch(self, v: torch.Tensor) -> torch.Tensor:
+        "Exact mode, when checking: note the extremes of the real values `v` (one op, no host sync); returns `v`."
         if self.check_grid:
-            m = q.abs().amax().double()
-            self.peak = m if self.peak is None else torch.maximum(self.peak, m)
-        return q
+            self.extremes.append(torch.aminmax(v.detach()))
+            if len(self.extremes) >= 128: self.extremes = [(self._largest(),) * 2]   # bounded, whatever t is
+        return v
 
-    def check(self, bits: int | None):
-        "Exact mode: raise if a value watched since the last check left the grid (one host sync)."
-        if bits is not None and self.peak is not None: check_on_grid(self.peak, bits)
-        self.peak = None
+    def _largest(self) -> torch.Tensor:
+        return torch.stack([m.float() for pair in self.extremes for m in pair]).abs().amax()
+
+    def to_grid(self, v: torch.Tensor, bits: int) -> torch.Tensor:
+        "Exact mode: the real values `v` rounded onto the grid of step 2**-bits, as int64 (watched when checking)."
+        return _scaled(self.watch(v), bits).long()
+
+    def check(self, bits: int | None, final: tuple = ()):
+        "Exact mode: raise if a watched value, or the fixed-point state `final`, left the grid (one host sync)."
+        if bits is not None and self.check_grid:
+            peaks = [h.abs().amax().double() for h in final]                  # grid units; nan propagates in amax
+            if self.extremes: peaks.append(self._largest().double() * 2.0 ** bits)
+            if peaks: check_on_grid(torch.stack(peaks).amax(), bits)
+        self.extremes = []
 
 def _cuda_index(device: torch.device) -> int:
     return device.index if device.index is not None else torch.cuda.current_device()
@@ -106,7 +112,7 @@ class AdditiveCoupling(nn.Module):
         dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
         return ChainRun(_halves(x)[0].device, dtype=dtype, check_grid=self.frac_bits is not None)
 
-    def _real(self, v, run):  return v if self.frac_bits is None else from_fixed(v, self.frac_bits, run.dtype)
+    def _real(self, v, run):  return v if self.frac_bits is None else run.watch(from_fixed(v, self.frac_bits, run.dtype))
     def _stream(self, out, run): return out if self.frac_bits is None else run.to_grid(out, self.frac_bits)
 
     def forward(self, x, # the state: a tensor (halves on its last dim) or a pair of halves; int64 in exact mode
@@ -116,9 +122,9 @@ class AdditiveCoupling(nn.Module):
         "y1 = x1 + F(x2); y2 = x2 + G(y1)."
         own, run = run is None, self._run(x, run)
         x1, x2 = _halves(x)
-        y1 = run.watch(x1 + self._stream(run(self.F, self._real(x2, run), call), run))
-        y2 = run.watch(x2 + self._stream(run(self.G, self._real(y1, run), call + 1), run))
-        if own: run.check(self.frac_bits)
+        y1 = x1 + self._stream(run(self.F, self._real(x2, run), call), run)
+        y2 = x2 + self._stream(run(self.G, self._real(y1, run), call + 1), run)
+        if own: run.check(self.frac_bits, (y1, y2))
         return _like(x, y1, y2)
 
     @torch.no_grad()
@@ -128,7 +134,7 @@ class AdditiveCoupling(nn.Module):
         y1, y2 = _halves(y)
         x2 = y2 - self._stream(run(self.G, self._real(y1, run), call + 1), run)
         x1 = y1 - self._stream(run(self.F, self._real(x2, run), call), run)
-        if own: run.check(self.frac_bits)
+        if own: run.check(self.frac_bits, (x1, x2))
         return _like(y, x1, x2)
 
 # %% ../nbs/03_reversible.ipynb #bd683747
@@ -138,7 +144,7 @@ def check_invertible(block: AdditiveCoupling, x: torch.Tensor, tol: float | None
     run.seed = draw_chain_seed()
     with torch.no_grad(), run.generators_kept():
         y = block(x.clone(), run)
-        run.check(block.frac_bits)
+        run.check(block.frac_bits, _halves(y))
         x_back = block.inverse(y, run)
     real = (lambda v: v) if block.frac_bits is None else (lambda v: from_fixed(v, block.frac_bits, torch.float64))
     err = (real(x_back) - real(x)).abs().max().item()
@@ -255,9 +261,8 @@ class _Plan:
             rerun = role == 'block' or self.full                          # run again by the backward
             for sub in _submodules(m, []):
                 training = training or sub.training
-                if not rerun: continue
-                self.slots += [(sub, n, p) for n, p in sub._parameters.items() if p is not None]
-                if sub.training: self.buffers += [(sub, n, b) for n, b in sub._buffers.items() if b is not None]
+                if rerun and sub._parameters: self.slots += [(sub, n, p) for n, p in sub._parameters.items() if p is not None]
+                if rerun and sub._buffers and sub.training: self.buffers += [(sub, n, b) for n, b in sub._buffers.items() if b is not None]
         self.params = list({id(p): p for _, _, p in self.slots if p.requires_grad}.values())
         self.seed = draw_chain_seed() if preserve_rng is True or (preserve_rng == 'auto' and training) else None
 
@@ -357,7 +362,7 @@ class _ReversibleChain(torch.autograd.Function):
             state = torch.cat(_forward_walk(plan, plan.to_stream(h, run), run), dim=-1)
             out = plan.from_stream(state, run)
             y = run(plan.tail, out, plan.tail_call) if plan.tail is not None else out
-        run.check(plan.bits)
+        run.check(plan.bits, (state,))
         ctx.plan, ctx.dtype = plan, run.dtype
         ctx.autocast = (dev, torch.is_autocast_enabled(dev), torch.get_autocast_dtype(dev))
         keep_input = plan.head is not None or plan.drift is not None
@@ -415,7 +420,7 @@ def _plain_chain(x, plan: _Plan, head, tail, run: ChainRun):
     for i in range(plan.t * K):
         if plan.mode is GradMode.checkpoint and grad: state = _checkpointed(plan.blocks[i % K], state, run, 1 + 2 * i, plan.buffers)
         else: state = plan.blocks[i % K](state, run, 1 + 2 * i)
-    run.check(plan.bits)
+    run.check(plan.bits, state)
     out = plan.from_stream(torch.cat(state, dim=-1), run)
     return run(tail, out, plan.tail_call) if tail is not None else out
 
@@ -460,7 +465,7 @@ def reconstruction_error(blocks: Sequence[AdditiveCoupling], # the stack
     start = state = (to_fixed(x, bits) if bits is not None else x).chunk(2, dim=-1)
     for _ in range(t):
         for b in blocks: state = b(state, run)
-    run.check(bits)
+    run.check(bits, state)
     for _ in range(t):
         for b in reversed(blocks): state = b.inverse(state, run)
     err = max((a - b).abs().max().item() for a, b in zip(state, start))
@@ -473,7 +478,7 @@ def _scaled(x: torch.Tensor, bits: int) -> torch.Tensor:
     "round(x * 2**bits) as an integer-valued float."
     if not x.is_floating_point(): x = x.double()
     elif x.dtype == torch.float16: x = x.float()                          # 2**bits can overflow float16's range
-    return torch.round(x * 2.0 ** bits)
+    return (x * 2.0 ** bits).round_()
 
 def check_on_grid(peak: torch.Tensor | float, bits: int):
     "Raise `ValueError` unless `peak`, a largest |value| in units of 2**-bits, fits the grid (nan never does)."
@@ -491,4 +496,5 @@ def to_fixed(x: torch.Tensor, bits: int) -> torch.Tensor:
 
 def from_fixed(q: torch.Tensor, bits: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     "The real value of the fixed-point tensor `q`, as `dtype`."
+    if not q.is_floating_point() and dtype == torch.get_default_dtype(): return q * 2.0 ** -bits   # one op: int * float -> default dtype
     return q.to(dtype) * 2.0 ** -bits
