@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_revbench.ipynb #9d0de827
 from __future__ import annotations
-import argparse, json, math, os, statistics, subprocess, sys, time
+import argparse, json, math, os, random, statistics, subprocess, sys, time
 from typing import Callable, Sequence
 
 import torch
@@ -161,9 +161,9 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
             for run in runs.values(): run()                               # warm-up
             sync(); start = time.perf_counter(); runs['vanilla'](); sync()
             rounds = max(repeats, math.ceil(min_seconds / (time.perf_counter() - start)))
-            for _ in range(rounds):                                       # interleaved: A B C A B C ...
-                for k, run in runs.items():
-                    sync(); start = time.perf_counter(); run(); sync()
+            for i in range(rounds):                                       # interleaved, each round in its own order:
+                for k in random.Random(i).sample(list(runs), len(runs)):  # no variant always follows the same one
+                    sync(); start = time.perf_counter(); runs[k](); sync()
                     times[k].append(time.perf_counter() - start)
             ideal = statistics.median(1 + f / v for f, v in zip(times['forward'], times['vanilla']))
             torch.manual_seed(0); ref = [g.double() for g in benches['vanilla'].step()]
