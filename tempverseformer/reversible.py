@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from enum import Enum
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 import torch
 from torch import nn
@@ -15,9 +15,9 @@ from torch import nn
 from .core import check_int
 
 # %% auto #0
-__all__ = ['call_seed', 'draw_chain_seed', 'ChainRun', 'AdditiveCoupling', 'check_invertible', 'is_rebuilding', 'Rebuilt',
-           'ReversibleBlock', 'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error', 'check_on_grid',
-           'to_fixed', 'from_fixed']
+__all__ = ['call_seed', 'draw_chain_seed', 'ChainRun', 'AdditiveCoupling', 'check_invertible', 'is_rebuilding', 'ReversibleBlock',
+           'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error', 'check_on_grid', 'to_fixed',
+           'from_fixed']
 
 # %% ../nbs/03_reversible.ipynb #447334f7
 _M64 = (1 << 64) - 1
@@ -176,24 +176,18 @@ def _backward(output: torch.Tensor, grad: torch.Tensor):
     torch.autograd.backward(output, grad)
 
 # %% ../nbs/03_reversible.ipynb #33d31ef8
-class Rebuilt(NamedTuple):
-    "One block application rebuilt under autograd: the `_rebuild` results of G, then of F."
-    g: tuple     # (y1_in, G(y1_in), x2)
-    f: tuple     # (x2_in, F(x2_in), x1)
-    @property
-    def x(self) -> tuple: return self.f[2], self.g[2]
-
 class ReversibleBlock(AdditiveCoupling):
     "The coupling, plus its backward from the output alone: rebuild each sub-block's input, then backpropagate through it."
-    def _rebuild(self, fn, v, other, run, k):
-        "A sub-block's graph at `v` under autograd, and `other - fn(v)`: the stream half `fn(v)` was added to, rebuilt."
+    def rebuild_step(self, fn, v, other, run: ChainRun, k: int) -> tuple:
+        "`fn`'s graph at `v` under autograd, and `other - fn(v)`: (input leaf, output, the stream half `fn(v)` was added to)."
         v_in = self._real(v, run).detach().requires_grad_()
-        out = run(fn, v_in, k)
+        with _rebuilding(): out = run(fn, v_in, k)
         return v_in, out, other - self._stream(out.detach(), run)       # detached operands: the subtraction records nothing
 
     @staticmethod
-    def _grad(v_in, out, d_out, d_other):
-        "Backpropagate `d_out` through a `_rebuild` graph: returns `d_other + J^T d_out`; parameter gradients go to `.grad`."
+    def grad_step(step: tuple, d_out, d_other):
+        "Backpropagate `d_out` through a `rebuild_step`: returns `d_other + J^T d_out`; parameter gradients go to `.grad`."
+        v_in, out, _ = step
         if out.requires_grad: _backward(out, d_out)
         return d_other if v_in.grad is None else d_other + v_in.grad
 
@@ -203,26 +197,12 @@ class ReversibleBlock(AdditiveCoupling):
         "Rebuild the input `x` from the output `y` and return `(x, dL/dx)`; parameter gradients accumulate into `.grad`."
         run = self._run(y, run)
         (y1, y2), (dy1, dy2) = _halves(y), _halves(dy)
-        with torch.enable_grad(), _rebuilding():                         # each gradient right after its rebuild
-            y1_in, g_out, x2 = self._rebuild(self.G, y1, y2, run, call + 1)   # x2 = y2 - G(y1)
-            dy1 = self._grad(y1_in, g_out, dy2, dy1)                      # dy1 + J_G^T dy2; G's graph is freed here
-            x2_in, f_out, x1 = self._rebuild(self.F, x2, y1, run, call)       # x1 = y1 - F(x2)
-            dx2 = self._grad(x2_in, f_out, dy1, dy2)                      # dy2 + J_F^T (dy1 + J_G^T dy2)
-        return _like(y, x1, x2), _like(dy, dy1, dx2)
-
-    def rebuild(self, y, run: ChainRun | None = None, call: int = 0) -> Rebuilt:
-        "Both rebuild steps, the gradients left for `grads` (call it with grad mode on)."
-        run = self._run(y, run)
-        y1, y2 = _halves(y)
-        with _rebuilding():
-            g = self._rebuild(self.G, y1, y2, run, call + 1)
-            return Rebuilt(g, self._rebuild(self.F, g[2], y1, run, call))
-
-    def grads(self, r: Rebuilt, dy: tuple) -> tuple:
-        "Both gradient steps on a `rebuild`: (dL/dx1, dL/dx2) from (dL/dy1, dL/dy2)."
-        dy1, dy2 = dy
-        dy1 = self._grad(*r.g[:2], dy2, dy1)
-        return dy1, self._grad(*r.f[:2], dy1, dy2)
+        with torch.enable_grad():                                         # each gradient right after its rebuild:
+            g = self.rebuild_step(self.G, y1, y2, run, call + 1)          # x2 = y2 - G(y1)
+            dy1 = self.grad_step(g, dy2, dy1)                             # dy1 + J_G^T dy2; G's graph is freed here
+            f = self.rebuild_step(self.F, g[2], y1, run, call)            # x1 = y1 - F(x2)
+            dx2 = self.grad_step(f, dy1, dy2)                             # dy2 + J_F^T (dy1 + J_G^T dy2)
+        return _like(y, f[2], g[2]), _like(dy, dy1, dx2)
 
 # %% ../nbs/03_reversible.ipynb #6e7ac6c6
 class GradMode(str, Enum):
@@ -315,17 +295,24 @@ def _backward_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict
         for i in reversed(range(n)): y, dy = blocks[i % K].backward_pass(y, dy, run, 1 + 2 * i)
         return y, dy
     lanes = _Lanes(y[0].device) if y[0].is_cuda else None                 # PaReprop (section 10)
-    def rebuild(i, y):
-        with _lane(lanes, i, 'rebuild', y): return blocks[i % K].rebuild(y, run, 1 + 2 * i)
-    def grads(i, r, dy):
-        with _lane(lanes, i, 'grads', dy): return blocks[i % K].grads(r, dy)
-    r = rebuild(n - 1, y)
-    for i in reversed(range(n)):
-        ahead = rebuild(i - 1, r.x) if i else None                        # rebuild application i-1 ...
-        dy = grads(i, r, dy)                                              # ... while the gradients of i run
-        if i: r = ahead
-    if lanes is not None: lanes.join(r.x + dy + tuple(l.grad for l in leaves.values() if l.grad is not None))
-    return r.x, dy
+    def rebuild(i, sub, v, other):                                        # sub: 'F' (call 1 + 2i) or 'G' (call 2 + 2i)
+        b = blocks[i % K]
+        with _lane(lanes, i, 'rebuild', (v, other)): return b.rebuild_step(getattr(b, sub), v, other, run, 1 + 2 * i + (sub == 'G'))
+    def grad(i, step, d_out, d_other):
+        with _lane(lanes, i, 'grads', (d_out, d_other)): return ReversibleBlock.grad_step(step, d_out, d_other)
+    (y1, y2), (dy1, dy2) = y, dy
+    with torch.enable_grad():
+        g = rebuild(n - 1, 'G', y1, y2); f = rebuild(n - 1, 'F', g[2], y1)
+        for i in reversed(range(n)):
+            x1, x2 = f[2], g[2]
+            if i: g_ahead = rebuild(i - 1, 'G', x1, x2)                   # G of application i-1 is rebuilt ...
+            dy1 = grad(i, g, dy2, dy1)                                    # ... while G's gradient of i runs (freeing it),
+            if i: f_ahead = rebuild(i - 1, 'F', g_ahead[2], x1)           # F of i-1 ...
+            dy2 = grad(i, f, dy1, dy2)                                    # ... while F's gradient of i runs
+            if i: g, f = g_ahead, f_ahead
+    x = (f[2], g[2])
+    if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
+    return x, (dy1, dy2)
 
 # %% ../nbs/03_reversible.ipynb #626cf220
 class _Lanes:
