@@ -107,17 +107,18 @@ class InputProjection(nn.Module):
     def __init__(self, latent_dim: int, embed_dim: int, context: int, streams: int = 1):
         super().__init__()
         self.proj, self.streams = nn.Linear(latent_dim, embed_dim), streams
-        self.pos = nn.Parameter(torch.zeros(1, context, embed_dim))
-        nn.init.trunc_normal_(self.pos, std=0.02); init_linear(self)
+        self.pos = nn.Parameter(torch.zeros(1, context, embed_dim))      # starts at zero, as in the article
+        init_linear(self)
     def forward(self, z):
         h = self.proj(z) + self.pos                                        # (B, N, E)
         return h if self.streams == 1 else torch.cat([h] * self.streams, dim=-1)   # (B, N, streams*E)
 
 class OutputHead(nn.Module):
-    "Embeddings `(B, N, width)` -> latent frames `(B, N, D)`: LayerNorm, then a linear fusion."
-    def __init__(self, width: int, latent_dim: int):
+    "Embeddings `(B, N, width)` -> latent frames `(B, N, D)`: LayerNorm, then a linear fusion (after a `width -> width` linear if `hidden`)."
+    def __init__(self, width: int, latent_dim: int, hidden: bool = False):
         super().__init__()
-        self.norm, self.fuse = nn.LayerNorm(width), nn.Linear(width, latent_dim)
+        self.norm = nn.LayerNorm(width)
+        self.fuse = nn.Sequential(*([nn.Linear(width, width)] if hidden else []), nn.Linear(width, latent_dim))
         init_linear(self)
     def forward(self, h): return self.fuse(self.norm(h))
 
@@ -136,13 +137,13 @@ def _sub_blocks(c: TemporalConfig) -> tuple[nn.Module, nn.Module]:
 
 # %% ../nbs/04_temporal.ipynb #74a2afb8
 class TempVerseFormerNet(nn.Module):
-    "Input projection into two streams, `depth` reversible blocks applied t times by the engine, LayerNorm + fusion 2E -> D."
+    "Input projection into two streams, `depth` reversible blocks applied t times by the engine, LayerNorm + fusion 2E -> 2E -> D."
     def __init__(self, c: TemporalConfig):
         super().__init__()
         self.c = c
         self.head = InputProjection(c.latent_dim, c.embed_dim, c.context, streams=2)
         self.blocks = nn.ModuleList([ReversibleBlock(*_sub_blocks(c), frac_bits=c.exact_bits) for _ in range(c.depth)])
-        self.tail = OutputHead(2 * c.embed_dim, c.latent_dim)
+        self.tail = OutputHead(2 * c.embed_dim, c.latent_dim, hidden=True)   # the article's term fusion
         self.drift = DriftMonitor()                                        # reconstruction error of the last backward
     def forward(self, z, t):
         drift = self.drift if self.c.grad_mode not in ('vanilla', 'checkpoint') else None
