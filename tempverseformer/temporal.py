@@ -231,7 +231,7 @@ def build_temporal_model(name: str = 'tempverseformer', # one of TEMPORAL_MODELS
     if preset not in TEMPORAL_PRESETS: raise ValueError(f"preset must be one of {list(TEMPORAL_PRESETS)}, got {preset!r}")
     return TemporalModel(TemporalConfig(name=name, **{**MODEL_DEFAULTS.get(name, {}), **TEMPORAL_PRESETS[preset], **overrides}))
 
-# %% ../nbs/04_temporal.ipynb
+# %% ../nbs/04_temporal.ipynb #769db079
 REFERENCE_KINDS = dict(rev_transformer='tempverseformer', vanilla_transformer='vanilla_transformer',
                        pipe_transformer='pipe_transformer', lstm='lstm')
 
