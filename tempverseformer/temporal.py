@@ -6,7 +6,7 @@
 __all__ = ['TEMPORAL_MODELS', 'MODEL_DEFAULTS', 'TEMPORAL_PRESETS', 'NETS', 'REFERENCE_KINDS', 'TemporalConfig', 'init_linear',
            'DropPath', 'AttentionSubBlock', 'MLPSubBlock', 'InputProjection', 'OutputHead', 'ResidualBlock',
            'TempVerseFormerNet', 'VanillaTransformerNet', 'PipeTransformerNet', 'Seq2SeqLSTMNet', 'TemporalModel',
-           'build_temporal_model', 'from_reference']
+           'build_temporal_model']
 
 # %% ../nbs/04_temporal.ipynb #09054c41
 from typing import Literal
@@ -235,17 +235,20 @@ def build_temporal_model(name: str = 'tempverseformer', # one of TEMPORAL_MODELS
 REFERENCE_KINDS = dict(rev_transformer='tempverseformer', vanilla_transformer='vanilla_transformer',
                        pipe_transformer='pipe_transformer', lstm='lstm')
 
-def _config_from_reference(kind: str, input_dim: int = 256, embed_dim: int = 768, n_head: int | None = None, depth: int = 8,
-                           context_size: int = 12, n_layers: int = 8, enc_dropout: float = 0.5, dec_dropout: float = 0.5,
-                          ) -> TemporalConfig:
-    "This library's config for a reference model config (its field names and defaults)."
-    if kind == 'lstm':
-        if enc_dropout != dec_dropout:
-            raise ValueError(f"this library's LSTM has one dropout; got enc_dropout={enc_dropout} != dec_dropout={dec_dropout}")
-        return TemporalConfig(name='lstm', latent_dim=input_dim, embed_dim=embed_dim, depth=n_layers, context=context_size,
-                              heads=n_head or 1, dropout=enc_dropout)
-    return TemporalConfig(name=REFERENCE_KINDS[kind], latent_dim=input_dim, embed_dim=embed_dim, heads=n_head or 8,
-                          depth=depth, context=context_size)
+_REFERENCE_FIELDS = dict(transformer=('input_dim', 'embed_dim', 'n_head', 'depth', 'context_size'),
+                         lstm=('input_dim', 'embed_dim', 'n_layers', 'enc_dropout', 'dec_dropout', 'context_size'))
+
+def _config_from_reference(kind: str, fields: dict) -> TemporalConfig:
+    "This library's config for a reference model config (its field names, and its defaults for what is missing)."
+    known = _REFERENCE_FIELDS['lstm' if kind == 'lstm' else 'transformer']
+    unknown = sorted(set(fields) - set(known))
+    if unknown: raise ValueError(f"unknown reference config field(s) for {kind}: {unknown}; it takes {list(known)}")
+    f = {**dict(input_dim=256, embed_dim=768, n_head=8, depth=8, context_size=12, n_layers=8, enc_dropout=0.5, dec_dropout=0.5), **fields}
+    common = dict(name=REFERENCE_KINDS[kind], latent_dim=f['input_dim'], embed_dim=f['embed_dim'], context=f['context_size'])
+    if kind != 'lstm': return TemporalConfig(**common, heads=f['n_head'], depth=f['depth'])
+    if f['enc_dropout'] != f['dec_dropout']:
+        raise ValueError(f"this library's LSTM has one dropout; got enc_dropout={f['enc_dropout']} != dec_dropout={f['dec_dropout']}")
+    return TemporalConfig(**common, heads=1, depth=f['n_layers'], dropout=f['enc_dropout'])   # heads: unused by the LSTM
 
 _SUB_BLOCK_KEYS = {'F.attn.in_proj_weight': 'F.qkv.weight', 'F.attn.in_proj_bias': 'F.qkv.bias',
                    'F.attn.out_proj.weight': 'F.proj.weight', 'F.attn.out_proj.bias': 'F.proj.bias',
@@ -272,14 +275,13 @@ def _swap_halves(w: torch.Tensor, dim: int) -> torch.Tensor:
     a, b = w.chunk(2, dim=dim)
     return torch.cat([b, a], dim=dim)
 
-def from_reference(cls, path, # the reference's `temp-model.pt` (a state dict), or that state dict
+def _from_reference(cls, path, # the reference's `temp-model.pt` (a state dict), or that state dict
                    kind: str, # the reference's model type: 'rev_transformer', 'vanilla_transformer', 'pipe_transformer' or 'lstm'
                    **reference_config, # its config fields: input_dim, embed_dim, n_head, depth, context_size / n_layers, enc_dropout, dec_dropout
                   ) -> 'TemporalModel':
     "This library's model computing what a checkpoint of the reference implementation computes."
     if kind not in REFERENCE_KINDS: raise ValueError(f"kind must be one of {list(REFERENCE_KINDS)}, got {kind!r}")
-    try: model = cls(_config_from_reference(kind, **reference_config))
-    except TypeError as e: raise ValueError(f"unknown reference config field for {kind}: {e}") from None
+    model = cls(_config_from_reference(kind, reference_config))
     state = path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
     mine = {_key_from_reference(kind, k): v for k, v in state.items()}
     if kind == 'rev_transformer':                                         # its stream halves are this library's, exchanged
@@ -288,5 +290,5 @@ def from_reference(cls, path, # the reference's `temp-model.pt` (a state dict), 
     model.load_state_dict(mine)
     return model.eval()
 
-TemporalModel.from_reference = classmethod(from_reference)
+TemporalModel.from_reference = classmethod(_from_reference)
 
