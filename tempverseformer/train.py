@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'STATE_FILE', 'TrainConfig', 'available_configs', 'load_train_config', 'kl_weight',
-           'step_losses', 'evaluate', 'save_checkpoint', 'find_checkpoint', 'checkpoint_config', 'load_checkpoint',
-           'Trainer', 'parse_horizons', 'plot_metrics', 'save_strip', 'run_evaluation', 'train_cli', 'eval_cli']
+           'step_losses', 'evaluate', 'save_checkpoint', 'find_checkpoint', 'checkpoint_config', 'load_temporal',
+           'load_checkpoint', 'Trainer', 'parse_horizons', 'plot_metrics', 'save_strip', 'run_evaluation', 'train_cli',
+           'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
 import argparse, contextlib, importlib.resources, io, json, os, random, shutil, time
@@ -42,8 +43,10 @@ class TrainConfig(Config):
     weight_decay: float = 0.0
     grad_clip: float | None = None                       # clip the gradient norm to this value
     kl_start: int = 25_000                               # KL weight is 0 before this step ...
-    kl_warmup: int = 5_000                               # ... then rises linearly over this many steps ...
+    kl_warmup: int = 5_000                               # ... then rises over this many steps ...
     kl_max: float = 1e-4                                 # ... to this value
+    kl_schedule: Literal['article', 'ramp'] = 'article'  # the rise: kl_max * step / (kl_start + kl_warmup) (the article's), or 0 -> kl_max
+    temporal_targets: Literal['sample', 'mean'] = 'sample'   # temporal_only: latents drawn from the frozen VAE's posterior (the article's), or its means
     ssim_weight: float = 0.0                             # weight of the (1 - SSIM) term on predicted frames
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
     mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'
@@ -57,6 +60,8 @@ class TrainConfig(Config):
     val_batches: int = 2                                 # validation batches (fixed, seeded split)
     val_batch_size: int = 16
     vae_checkpoint: str | None = None                    # temporal_only: directory of a trained VAE (save_pretrained)
+    temporal_checkpoint: str | None = None               # warm start: the temporal model's initial weights (a run, a checkpoint or a save_pretrained directory)
+    num_reps: int = 1                                    # tvf_train: independent repetitions (seeds seed, seed + 1, ...) into rep_1, rep_2, ...
     wandb: Literal['disabled', 'offline', 'online'] = 'disabled'
     wandb_project: str = 'tempverseformer'
     num_workers: int = 0                                 # DataLoader workers generating shapekit batches
@@ -69,10 +74,12 @@ class TrainConfig(Config):
                  ('temporal.context', m.context, 'data.context', d.context)]
         for a, va, b, vb in pairs:
             if va != vb: raise ValueError(f"{a} = {va} must equal {b} = {vb}")
-        for f in ('steps', 'kl_warmup', 'log_every', 'keep_checkpoints', 'val_batches', 'val_batch_size'):
+        for f in ('steps', 'kl_warmup', 'log_every', 'keep_checkpoints', 'val_batches', 'val_batch_size', 'num_reps'):
             if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.mode == 'temporal_only' and not self.vae_checkpoint:
             raise ValueError("mode = 'temporal_only' trains against a frozen VAE: set vae_checkpoint to a trained VAE directory")
+        if self.mode == 'vae_only' and self.temporal_checkpoint:
+            raise ValueError("mode = 'vae_only' trains no temporal model: temporal_checkpoint must not be set")
         return self
 
 def available_configs() -> dict[str, list[str]]:
@@ -98,8 +105,11 @@ def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'rev-transf
 
 # %% ../nbs/06_train.ipynb #7ace1a91
 def kl_weight(step: int, cfg: TrainConfig) -> float:
-    "KL weight at `step`: 0 before `kl_start`, then linear up to `kl_max` over `kl_warmup` steps."
-    return cfg.kl_max * min(1.0, max(0.0, (step - cfg.kl_start) / cfg.kl_warmup))
+    "KL weight at `step`: 0 before `kl_start`, `kl_max` from `kl_start + kl_warmup` on, and `cfg.kl_schedule`'s rise between."
+    end = cfg.kl_start + cfg.kl_warmup
+    if step < cfg.kl_start: return 0.0
+    if step >= end: return cfg.kl_max
+    return cfg.kl_max * (step / end if cfg.kl_schedule == 'article' else (step - cfg.kl_start) / cfg.kl_warmup)
 
 # %% ../nbs/06_train.ipynb #d83181d9
 def _ssim_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -121,8 +131,9 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], recon
         if cfg.ssim_weight: parts['ssim'] = _ssim_loss(recon, frames); loss = loss + cfg.ssim_weight * parts['ssim']
     elif cfg.mode == 'temporal_only':
-        with torch.no_grad():                                               # posterior means (B, N, D) of both windows
-            z_in, z_out = vae.encode(context, sample=False)[1], vae.encode(target, sample=False)[1]
+        with torch.no_grad():                                               # (B, N, D) latents of both windows: samples or means
+            sample = cfg.temporal_targets == 'sample'
+            z_in, z_out = vae.encode(context, sample=sample)[0], vae.encode(target, sample=sample)[0]
         pred = temporal(z_in, t)
         parts = dict(latent_mse=Fn.mse_loss(pred, z_out))
         loss = parts['latent_mse']
@@ -214,6 +225,14 @@ def checkpoint_config(path: str | Path) -> tuple[TrainConfig, int, Path]:
     state = json.loads((ckpt / STATE_FILE).read_text())
     return TrainConfig(**state['config']), state['step'], ckpt
 
+def load_temporal(path: str | Path) -> TemporalModel:
+    "The temporal model in a `save_pretrained` directory, or in the checkpoint that `path` names (see `find_checkpoint`)."
+    path = Path(path)
+    if (path / 'config.json').is_file(): return _quiet(TemporalModel.from_pretrained, str(path))
+    ckpt = find_checkpoint(path)
+    if not (ckpt / 'temporal').is_dir(): raise ValueError(f"checkpoint {ckpt} holds no temporal model (a vae_only run)")
+    return _quiet(TemporalModel.from_pretrained, str(ckpt / 'temporal'))
+
 def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu') -> tuple[TrainConfig, int, VAE, TemporalModel | None, Path]:
     "Config, step, VAE, temporal model (None for a VAE-only run) and directory of the checkpoint at `path`."
     cfg, step, ckpt = checkpoint_config(path)
@@ -244,6 +263,12 @@ class Trainer:
             if vae.config != cfg.vae: raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} holds a VAE whose config differs from vae")
         else: vae = VAE(cfg.vae)
         temporal = None if cfg.mode == 'vae_only' else TemporalModel(cfg.temporal)
+        if cfg.temporal_checkpoint and resume is None:                   # warm start (a resumed run has its own weights)
+            warm = load_temporal(cfg.temporal_checkpoint)
+            if warm.config != cfg.temporal:
+                raise ValueError(f"temporal_checkpoint {cfg.temporal_checkpoint} holds a {warm.config.name} whose config differs "
+                                 f"from temporal: {warm.config.to_dict()} vs {cfg.temporal.to_dict()}")
+            temporal.load_state_dict(warm.state_dict())
         self.step, self.history = 0, []
         trainable = [p for m in (vae, temporal) if m is not None for p in m.parameters() if p.requires_grad]
         opt = torch.optim.Adam(trainable, lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
@@ -449,6 +474,8 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--steps', type=int, help="override the number of steps")
     p.add_argument('--mode', choices=TRAIN_MODES, help="training mode (default: the config's)")
     p.add_argument('--vae-checkpoint', help="trained VAE directory, for --mode temporal_only")
+    p.add_argument('--temporal-checkpoint', help="warm start: initial temporal-model weights (run, checkpoint or save_pretrained directory)")
+    p.add_argument('--num-reps', type=int, help="independent repetitions (seeds seed, seed + 1, ...) into OUT/rep_1, OUT/rep_2, ...")
     p.add_argument('--out', help="run directory (default: runs/<timestamp>-<config>)")
     p.add_argument('--resume', help="continue from this run directory or checkpoint")
     p.add_argument('--wandb', choices=('disabled', 'offline', 'online'), help="Weights & Biases logging (default: disabled)")
@@ -456,21 +483,25 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--seed', type=int)
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     a = p.parse_args(argv)
-    over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_checkpoint=a.vae_checkpoint, wandb=a.wandb,
-                                  device=a.device, seed=a.seed).items() if v is not None}
+    over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_checkpoint=a.vae_checkpoint, temporal_checkpoint=a.temporal_checkpoint,
+                                  num_reps=a.num_reps, wandb=a.wandb, device=a.device, seed=a.seed).items() if v is not None}
     try:
         if a.override:
             if not Path(a.override).is_file(): raise FileNotFoundError(f"override file not found: {a.override}")
             over = merge_dicts(yaml.safe_load(Path(a.override).read_text()) or {}, over)
-        if a.resume:
+        if a.resume:                                                      # one run (a repetition is a run of its own)
             cfg, _, ckpt = checkpoint_config(a.resume)
             cfg, out = cfg.replace(**over), Path(a.out) if a.out else ckpt.parent.parent
+            runs = [(cfg, out)]
         else:
             cfg = load_train_config(a.config, a.preset, **over)
             out = Path(a.out) if a.out else make_run_dir('runs', cfg.name)
-        summary = Trainer(cfg, out, resume=a.resume, progress=not a.no_progress).fit()
+            runs = [(cfg, out)] if cfg.num_reps == 1 else \
+                   [(cfg.replace(seed=cfg.seed + j - 1), out / f'rep_{j}') for j in range(1, cfg.num_reps + 1)]
+        summaries = [Trainer(c, o, resume=a.resume, progress=not a.no_progress).fit() for c, o in runs]
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
-    print(json.dumps({k: v for k, v in summary.items() if k != 'losses'}))
+    strip = lambda s: {k: v for k, v in s.items() if k != 'losses'}
+    print(json.dumps(strip(summaries[0]) if len(summaries) == 1 else dict(reps=[strip(s) for s in summaries])))
 
 def eval_cli(argv: list[str] | None = None):
     "`tvf_eval`: MSE / SSIM / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
