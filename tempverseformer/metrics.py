@@ -14,8 +14,8 @@ from torchmetrics.functional.image import structural_similarity_index_measure as
 from .core import check_int
 
 # %% auto #0
-__all__ = ['FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim', 'fid_extractor', 'HorizonMetrics', 'rows_to_csv',
-           'format_table']
+__all__ = ['CONVENTIONS', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim', 'mse_article', 'ssim_article',
+           'fid_extractor', 'HorizonMetrics', 'cumulative_means', 'rows_to_csv', 'format_table']
 
 # %% ../nbs/05_metrics.ipynb #81657f48
 def to_unit_range(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
@@ -46,6 +46,29 @@ def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     _, full = _ssim(p, t, data_range=1.0, reduction='none', return_full_image=True)
     return full[..., 5:-5, 5:-5].mean(dim=(1, 2, 3))
 
+# %% ../nbs/05_metrics.ipynb #179c8dcd
+CONVENTIONS = ('library', 'article')
+
+def mse_article(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    "Per-image mean squared error `(n,)` of frames `(n, C, H, W)` on [-1, 1], predictions not clamped (the article's)."
+    if pred.shape != target.shape: raise ValueError(f"pred and target shapes differ: {tuple(pred.shape)} vs {tuple(target.shape)}")
+    to_unit_range(target, 'target')                                      # checks the target
+    if not torch.isfinite(pred).all(): raise ValueError("pred holds non-finite values")
+    return (pred.float() - target.float()).square().flatten(1).mean(1)
+
+def ssim_article(pred: torch.Tensor, target: torch.Tensor, win: int = 7) -> torch.Tensor:
+    "Per-image SSIM `(n,)` as scikit-image computes it by default: [0, 1] clamped, uniform `win` x `win` window, sample covariances."
+    p, t = to_unit_range(pred, 'pred', clamp=True).double(), to_unit_range(target, 'target').double()
+    if p.shape != t.shape: raise ValueError(f"pred and target shapes differ: {tuple(p.shape)} vs {tuple(t.shape)}")
+    if min(p.shape[-2:]) < win: raise ValueError(f"SSIM needs frames of at least {win}x{win} pixels, got {tuple(p.shape[-2:])}")
+    mean = lambda x: torch.nn.functional.avg_pool2d(x, win, stride=1)    # the window mean at every inside position
+    mx, my = mean(p), mean(t)
+    cov = win * win / (win * win - 1)                                    # sample, not population, covariances
+    vx, vy, vxy = cov * (mean(p * p) - mx * mx), cov * (mean(t * t) - my * my), cov * (mean(p * t) - mx * my)
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    s = (2 * mx * my + c1) * (2 * vxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+    return s.mean(dim=(1, 2, 3)).float()
+
 # %% ../nbs/05_metrics.ipynb #73faea7f
 FID_WEIGHTS_ENV = 'TVF_FID_WEIGHTS'
 
@@ -72,20 +95,24 @@ METRICS = ('mse', 'ssim', 'fid')
 class HorizonMetrics:
     "Accumulate MSE, SSIM (and FID when an extractor is given) per (model, horizon); `rows()` is the tidy result."
     def __init__(self, fid_net: torch.nn.Module | None = None, # from `fid_extractor`; None: no FID
-                 fid_note: str = ''):
-        self.fid_net, self.fid_note = fid_net, fid_note
+                 fid_note: str = '',
+                 convention: str = 'library', # 'library' ([0, 1], clamped, Gaussian SSIM) or 'article' (see above)
+                ):
+        if convention not in CONVENTIONS: raise ValueError(f"convention must be one of {list(CONVENTIONS)}, got {convention!r}")
+        self.fid_net, self.fid_note, self.convention = fid_net, fid_note, convention
+        self._mse, self._ssim = (mse, ssim) if convention == 'library' else (mse_article, ssim_article)
         self.sums = defaultdict(lambda: {'mse': 0.0, 'ssim': 0.0})
         self.counts, self.fids = defaultdict(int), {}
 
     def update(self, model: str, # name of what produced `pred` (e.g. 'tempverseformer', 'copy_last')
                t: int, # horizon
-               pred: torch.Tensor, # (n, C, H, W) predicted frames in [-1, 1] (clamped)
+               pred: torch.Tensor, # (n, C, H, W) predicted frames, nominally in [-1, 1]
                target: torch.Tensor, # (n, C, H, W) true frames in [-1, 1]
               ):
         t = check_int('t', t, min=1)
         key = (model, t)
-        self.sums[key]['mse'] += mse(pred, target).sum().item()
-        self.sums[key]['ssim'] += ssim(pred, target).sum().item()
+        self.sums[key]['mse'] += self._mse(pred, target).sum().item()
+        self.sums[key]['ssim'] += self._ssim(pred, target).sum().item()
         self.counts[key] += pred.shape[0]
         if self.fid_net is not None:
             if key not in self.fids:
@@ -102,6 +129,17 @@ class HorizonMetrics:
             if (model, t) in self.fids:
                 out.append(dict(model=model, horizon=t, metric='fid', value=float(self.fids[(model, t)].compute()), n=n))
         return out
+
+def cumulative_means(rows: list[dict]) -> list[dict]:
+    "The article's '1-t' rows: per model, metric (and pattern), the mean of the per-horizon values from the first horizon to t."
+    groups = defaultdict(dict)
+    for r in rows: groups[tuple((k, r[k]) for k in r if k not in ('horizon', 'value', 'n'))][r['horizon']] = r['value']
+    out = []
+    for key, by_t in groups.items():
+        hs = sorted(by_t)
+        for j, t in enumerate(hs):
+            out.append(dict(key, horizons=f'{hs[0]}-{t}', value=sum(by_t[h] for h in hs[:j + 1]) / (j + 1)))
+    return out
 
 def rows_to_csv(rows: list[dict]) -> str:
     "The tidy rows as CSV text (header: the keys of the first row)."
