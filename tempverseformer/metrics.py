@@ -14,8 +14,9 @@ from torchmetrics.functional.image import structural_similarity_index_measure as
 from .core import check_int
 
 # %% auto #0
-__all__ = ['CONVENTIONS', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim', 'mse_article', 'ssim_article',
-           'fid_extractor', 'HorizonMetrics', 'cumulative_means', 'rows_to_csv', 'format_table']
+__all__ = ['CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim', 'mse_article',
+           'ssim_article', 'alexnet_trunk', 'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics',
+           'cumulative_means', 'rows_to_csv', 'format_table']
 
 # %% ../nbs/05_metrics.ipynb #81657f48
 def to_unit_range(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
@@ -68,6 +69,56 @@ def ssim_article(pred: torch.Tensor, target: torch.Tensor, win: int = 7) -> torc
     c1, c2 = 0.01 ** 2, 0.03 ** 2
     s = (2 * mx * my + c1) * (2 * vxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2))
     return s.mean(dim=(1, 2, 3)).float()
+
+# %% ../nbs/05_metrics.ipynb #d2743574
+LPIPS_WEIGHTS_ENV = 'TVF_LPIPS_WEIGHTS'
+_LPIPS_TAPS = (2, 5, 8, 10, 12)                                           # AlexNet's trunk is cut after relu1 .. relu5
+_LPIPS_CHANNELS = (64, 192, 384, 256, 256)
+
+def alexnet_trunk() -> torch.nn.Sequential:
+    "AlexNet's convolutional trunk, laid out as torchvision's `alexnet().features`, so that its state dict loads unchanged."
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(), nn.MaxPool2d(3, 2), nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(),
+                         nn.MaxPool2d(3, 2), nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(), nn.Conv2d(384, 256, 3, padding=1),
+                         nn.ReLU(), nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2))
+
+class LPIPS(torch.nn.Module):
+    "AlexNet LPIPS between frames `(n, 3, H, W)` in [-1, 1]: one distance per image `(n,)`. Frozen; gradients reach the frames."
+    def __init__(self, backbone: dict, # torchvision's alexnet state dict (its `features.*` entries are used)
+                ):
+        super().__init__()
+        from torchmetrics.functional.image.lpips import NetLinLayer, ScalingLayer
+        import torchmetrics.functional.image.lpips as tm_lpips
+        self.scaling, self.trunk = ScalingLayer(), alexnet_trunk()
+        self.lins = torch.nn.ModuleList([NetLinLayer(c) for c in _LPIPS_CHANNELS])
+        trunk = {k[len('features.'):]: v for k, v in backbone.items() if k.startswith('features.')}
+        if not trunk: raise ValueError(f"no 'features.*' entries in the AlexNet weights (got keys like {list(backbone)[:3]})")
+        self.trunk.load_state_dict(trunk)
+        lin = torch.load(Path(tm_lpips.__file__).parent / 'lpips_models' / 'alex.pth', map_location='cpu', weights_only=True)
+        self.lins.load_state_dict({f'{k}.model.0.weight': lin[f'lin{k}.model.1.weight'] for k in range(len(_LPIPS_CHANNELS))})
+        self.requires_grad_(False).eval()
+
+    def train(self, mode: bool = True): return super().train(False)        # always in eval mode
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if x.shape != y.shape or x.dim() != 4 or x.shape[1] != 3:
+            raise ValueError(f"LPIPS takes two batches of RGB frames (n, 3, H, W) of one shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+        unit = lambda f: f / torch.sqrt(1e-8 + f.square().sum(1, keepdim=True))   # unit length along the channels
+        x, y, dist, start = self.scaling(x), self.scaling(y), 0, 0
+        for end, lin in zip(_LPIPS_TAPS, self.lins):
+            x, y = self.trunk[start:end](x), self.trunk[start:end](y)
+            dist, start = dist + lin((unit(x) - unit(y)).square()).mean(dim=(2, 3)), end
+        return dist.flatten()
+
+def lpips_from_weights(weights: str | os.PathLike | None = None, # torchvision AlexNet weights file; default: $TVF_LPIPS_WEIGHTS
+                      ) -> tuple[LPIPS | None, str]:
+    "The LPIPS module from a local AlexNet weights file, or `(None, why)` when none is given; a given but missing file is an error."
+    weights = weights or os.environ.get(LPIPS_WEIGHTS_ENV)
+    if not weights:
+        return None, (f"LPIPS off: no AlexNet weights file given (lpips_weights or ${LPIPS_WEIGHTS_ENV}); "
+                      "nothing is downloaded at run time")
+    if not Path(weights).is_file(): raise FileNotFoundError(f"LPIPS AlexNet weights file not found: {weights}")
+    return LPIPS(torch.load(weights, map_location='cpu', weights_only=True)), f"LPIPS (AlexNet) with trunk weights from {weights}"
 
 # %% ../nbs/05_metrics.ipynb #73faea7f
 FID_WEIGHTS_ENV = 'TVF_FID_WEIGHTS'

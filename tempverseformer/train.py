@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'PROTOCOLS', 'STATE_FILE', 'TrainConfig', 'available_configs', 'load_train_config',
            'kl_weight', 'step_losses', 'evaluate', 'save_sample_series', 'save_checkpoint', 'find_checkpoint',
-           'checkpoint_config', 'load_temporal', 'load_checkpoint', 'Trainer', 'parse_horizons', 'plot_metrics',
-           'save_strip', 'run_evaluation', 'train_cli', 'eval_cli']
+           'checkpoint_config', 'load_temporal', 'load_checkpoint', 'perceptual_term', 'Trainer', 'parse_horizons',
+           'plot_metrics', 'save_strip', 'run_evaluation', 'train_cli', 'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
-import argparse, contextlib, importlib.resources, io, json, os, random, shutil, time
+import argparse, contextlib, importlib.resources, io, json, os, random, shutil, time, warnings
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +24,7 @@ from .core import Config, check_int, get_device, merge_dicts, seed_everything, w
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEConfig
 from .temporal import TemporalConfig, TemporalModel
-from .metrics import HorizonMetrics, cumulative_means, fid_extractor, rows_to_csv
+from .metrics import HorizonMetrics, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
 CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package
@@ -48,6 +48,8 @@ class TrainConfig(Config):
     kl_schedule: Literal['article', 'ramp'] = 'article'  # the rise: kl_max * step / (kl_start + kl_warmup) (the article's), or 0 -> kl_max
     temporal_targets: Literal['sample', 'mean'] = 'sample'   # temporal_only: latents drawn from the frozen VAE's posterior (the article's), or its means
     ssim_weight: float = 0.0                             # weight of the (1 - SSIM) term on predicted frames
+    perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
+    lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
     mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'
     seed: int = 0
@@ -118,8 +120,10 @@ def _ssim_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return 1 - _ssim_tm(p, t, data_range=1.0)
 
 def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, frames: torch.Tensor, step: int,
+                lpips: torch.nn.Module | None = None, # the perceptual distance (`lpips_from_weights`); None: no such term
                ) -> tuple[torch.Tensor, dict, torch.Tensor | None]:
     "Loss of one batch `frames` `(B, N + t, C, H, W)`, its parts, and the predicted window (frames or latents)."
+    perceptual = lambda a, b: lpips(a.flatten(0, -4), b.flatten(0, -4)).mean()
     N = cfg.data.context
     t = frames.shape[1] - N
     w_kl = kl_weight(step, cfg)
@@ -130,6 +134,8 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
         parts = dict(vae_recon=Fn.mse_loss(recon, frames), kl=VAE.kl(mean, logvar))
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], recon
         if cfg.ssim_weight: parts['ssim'] = _ssim_loss(recon, frames); loss = loss + cfg.ssim_weight * parts['ssim']
+        if lpips is not None and cfg.perceptual_weight:
+            parts['lpips'] = perceptual(recon, frames); loss = loss + cfg.perceptual_weight * parts['lpips']
     elif cfg.mode == 'temporal_only':
         with torch.no_grad():                                               # (B, N, D) latents of both windows: samples or means
             sample = cfg.temporal_targets == 'sample'
@@ -146,6 +152,8 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
             parts['pred_recon'] = Fn.mse_loss(pred, target)
             loss = loss + parts['pred_recon']
             if cfg.ssim_weight: parts['ssim'] = _ssim_loss(pred, target); loss = loss + cfg.ssim_weight * parts['ssim']
+            if lpips is not None and cfg.perceptual_weight:                 # on the predicted frames, as the article
+                parts['lpips'] = perceptual(pred, target); loss = loss + cfg.perceptual_weight * parts['lpips']
     return loss, {k: v.detach() for k, v in parts.items()}, pred
 
 # %% ../nbs/06_train.ipynb #76fd56e2
@@ -270,11 +278,18 @@ def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu') -> tup
 # %% ../nbs/06_train.ipynb #60350b59
 class _Joint(torch.nn.Module):
     "The VAE and the temporal model as one module whose forward is the loss of a step (one forward per step for DDP)."
-    def __init__(self, cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None):
+    def __init__(self, cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, lpips: torch.nn.Module | None = None):
         super().__init__()
-        self.cfg, self.vae, self.temporal = cfg, vae, temporal
+        self.cfg, self.vae, self.temporal, self.lpips = cfg, vae, temporal, lpips
     def forward(self, frames: torch.Tensor, step: int):
-        return step_losses(self.cfg, self.vae, self.temporal, frames, step)
+        return step_losses(self.cfg, self.vae, self.temporal, frames, step, self.lpips)
+
+def perceptual_term(cfg: TrainConfig) -> torch.nn.Module | None:
+    "The LPIPS module the config's loss needs, or None: when no weights file is given, it says so once and trains without it."
+    if cfg.mode == 'temporal_only' or not cfg.perceptual_weight: return None
+    lpips, note = lpips_from_weights(cfg.lpips_weights)                  # a file given but missing stops here
+    if lpips is None: warnings.warn(f"{note}: training without the perceptual term (perceptual_weight = {cfg.perceptual_weight})")
+    return lpips
 
 class Trainer:
     "Train under `cfg`, writing checkpoints, sample strips, `history.jsonl` and `summary.json` into `out`."
@@ -305,7 +320,7 @@ class Trainer:
             if temporal is not None: temporal.load_state_dict(tem_r.state_dict())
             opt.load_state_dict(torch.load(ckpt / 'optimizer.pt', weights_only=False))
             _set_rng_state(torch.load(ckpt / 'rng.pt', weights_only=False))
-        self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal), opt)
+        self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal, perceptual_term(cfg)), opt)
         self.params = trainable
         if self.acc.is_main_process:
             self.out.mkdir(parents=True, exist_ok=True)
