@@ -23,7 +23,7 @@ from .shapekit import ShapeKit
 from .temporal import TEMPORAL_MODELS, TemporalModel
 from .vae import VAE
 from .train import load_train_config, step_losses, TRAIN_MODES
-from .metrics import rows_to_csv
+from .metrics import lpips_from_weights, rows_to_csv
 
 # %% ../nbs/07_memory.ipynb #f23cdfb4
 CONFIG_OF = dict(tempverseformer='rev-transformer', vanilla_transformer='vanilla-transformer',
@@ -59,13 +59,16 @@ def build_cell(temp_model: str | None, vae_model: str, batch: int, t: int, train
         loss = lambda: Fn.mse_loss(temporal(z_in, t), z_out)
     else:
         frames = ShapeKit(cfg.data).batch(0, t=t, batch_size=batch).frames.to(dev)
-        loss = lambda: step_losses(cfg, vae, temporal, frames, kl_on)[0]
+        lpips = lpips_from_weights(cfg.lpips_weights)[0] if train_type != 'temporal_only' else None   # with its weights, as trained
+        lpips = lpips.to(dev) if lpips is not None else None
+        loss = lambda: step_losses(cfg, vae, temporal, frames, kl_on, lpips)[0]
     params = [p for m in (vae, temporal) if m is not None for p in m.parameters()]
     opt = torch.optim.Adam([p for p in params if p.requires_grad], lr=cfg.lr)
     def step():
         loss().backward(); opt.step(); opt.zero_grad(set_to_none=True)
     inputs = z if vae is None else frames
-    return SimpleNamespace(step=step, loss=loss, params=params, vae=vae, temporal=temporal, cfg=cfg, inputs=inputs)
+    return SimpleNamespace(step=step, loss=loss, params=params, vae=vae, temporal=temporal, cfg=cfg, inputs=inputs, batch=batch, t=t,
+                           lpips=vae is not None and lpips is not None)
 
 def _cell_step(**cell) -> callable:
     "The step of a cell (the target that `peak_rss_subprocess` runs in a fresh process)."
@@ -80,20 +83,40 @@ class _LossOf(nn.Module):
         self._loss = cell.loss
     def forward(self, x): return self._loss()
 
+class _Call(nn.Module):
+    "`fn()` as the forward of a module holding `model`, for calflops."
+    def __init__(self, model, fn):
+        super().__init__()
+        self.model, self._fn = model, fn
+    def forward(self, x): return self._fn()
+
 def count_flops(cell: SimpleNamespace) -> dict:
-    "FLOPs/MACs/parameters of the forward (calflops), and forward / forward+backward FLOPs (torch.utils.flop_counter)."
+    "FLOPs/MACs/parameters of the step's forward (calflops), of the temporal model and the VAE separately as the article reports "
+    "them (`temp_*`: one forward on the batch's latent window at horizon t; `vae_*`: one forward of one frame per sequence), "
+    "and forward / forward+backward FLOPs of the step (torch.utils.flop_counter)."
     from calflops import calculate_flops
     from torch.utils.flop_counter import FlopCounterMode
+    count = lambda model, fn, x: [int(v) for v in calculate_flops(model=_Call(model, fn), args=[x], print_results=False,
+                                                                   output_as_string=False)]
+    parts = dict.fromkeys(('temp_flops', 'temp_macs', 'temp_params', 'vae_flops', 'vae_macs', 'vae_params'))
+    dev = next(iter(cell.params)).device
     with contextlib_quiet():
         flops, macs, params = calculate_flops(model=_LossOf(cell), args=[cell.inputs], print_results=False,
                                               output_as_string=False)
+        with torch.no_grad():
+            if cell.temporal is not None:
+                z = torch.randn(cell.batch, cell.cfg.data.context, cell.cfg.temporal.latent_dim, device=dev)
+                parts['temp_flops'], parts['temp_macs'], parts['temp_params'] = count(cell.temporal, lambda: cell.temporal(z, cell.t), z)
+            if cell.vae is not None:
+                x = torch.rand(cell.batch, cell.cfg.vae.channels, cell.cfg.vae.image_size, cell.cfg.vae.image_size, device=dev) * 2 - 1
+                parts['vae_flops'], parts['vae_macs'], parts['vae_params'] = count(cell.vae, lambda: cell.vae(x), x)
     with FlopCounterMode(display=False) as fwd:
         with torch.no_grad(): cell.loss()
     with FlopCounterMode(display=False) as fwd_bwd:
         cell.loss().backward()
     for p in cell.params: p.grad = None
     return dict(flops=int(flops), macs=int(macs), params=int(params), flops_fwd_counter=int(fwd.get_total_flops()),
-                flops_fwd_bwd_counter=int(fwd_bwd.get_total_flops()))
+                flops_fwd_bwd_counter=int(fwd_bwd.get_total_flops()), **parts, lpips=cell.lpips)
 
 def contextlib_quiet():
     "Silence stdout (calflops prints)."
@@ -197,7 +220,8 @@ def memory_test(out: str | Path, # folder for memory.json, memory.csv and the pl
     return result
 
 CSV_FIELDS = ('temp_model', 'vae_model', 'batch', 't', 'train_type', 'size', 'device', 'dropout', 'oom', 'saved_bytes', 'peak_bytes',
-              'step_ms', 'flops', 'macs', 'params', 'flops_fwd_counter', 'flops_fwd_bwd_counter')
+              'step_ms', 'flops', 'macs', 'params', 'flops_fwd_counter', 'flops_fwd_bwd_counter',
+              'temp_flops', 'temp_macs', 'temp_params', 'vae_flops', 'vae_macs', 'vae_params', 'lpips')
 
 # %% ../nbs/07_memory.ipynb #18d667f2
 def _label(r: dict) -> str:

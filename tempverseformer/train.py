@@ -524,6 +524,7 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--mode', choices=TRAIN_MODES, help="training mode (default: the config's)")
     p.add_argument('--vae-checkpoint', help="trained VAE directory, for --mode temporal_only")
     p.add_argument('--temporal-checkpoint', help="warm start: initial temporal-model weights (run, checkpoint or save_pretrained directory)")
+    p.add_argument('--lpips-weights', help="AlexNet weights file for the LPIPS term (or $TVF_LPIPS_WEIGHTS); without it, no term")
     p.add_argument('--num-reps', type=int, help="independent repetitions (seeds seed, seed + 1, ...) into OUT/rep_1, OUT/rep_2, ...")
     p.add_argument('--out', help="run directory (default: runs/<timestamp>-<config>)")
     p.add_argument('--resume', help="continue from this run directory or checkpoint")
@@ -533,7 +534,7 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     a = p.parse_args(argv)
     over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_checkpoint=a.vae_checkpoint, temporal_checkpoint=a.temporal_checkpoint,
-                                  num_reps=a.num_reps, wandb=a.wandb, device=a.device, seed=a.seed).items() if v is not None}
+                                  num_reps=a.num_reps, lpips_weights=a.lpips_weights, wandb=a.wandb, device=a.device, seed=a.seed).items() if v is not None}
     try:
         if a.override:
             if not Path(a.override).is_file(): raise FileNotFoundError(f"override file not found: {a.override}")
