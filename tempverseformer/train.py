@@ -538,7 +538,7 @@ def load_reference_run(folder: str | Path, # a published experiment folder: temp
     model = name.partition('--')[0]
     v = VAE.from_reference(folder / 'vae-model.pt', **(vae or {}))
     tem = dict(temporal or {})
-    if model != 'lstm': tem.setdefault('context_size', (data or {}).get('context', ShapeKitConfig().context))
+    tem.setdefault('context_size', (data or {}).get('context', ShapeKitConfig().context))   # the window the data gives it
     m = TemporalModel.from_reference(folder / 'temp-model.pt', _REFERENCE_KIND[model], **tem)
     cfg = load_train_config(name, data=dict(data or {}, size=v.config.image_size, channels=v.config.channels),
                             vae=v.config.to_dict(), temporal=m.config.to_dict())
