@@ -24,7 +24,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure as
 from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEConfig
-from .temporal import TemporalConfig, TemporalModel
+from .temporal import REFERENCE_KINDS, TemporalConfig, TemporalModel
 from .metrics import HorizonMetrics, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
@@ -515,13 +515,12 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
 
 # %% ../nbs/06_train.ipynb #8acd47e1
 REFERENCE_HUB_REPO = 'LKyluk/TempVerseFormer'
-_REFERENCE_KIND = {'rev-transformer': 'rev_transformer', 'vanilla-transformer': 'vanilla_transformer',
-                   'pipe-transformer': 'pipe_transformer', 'lstm': 'lstm'}
 
 def _reference_name(name: str) -> str:
     "This library's config name for a reference experiment name ('all-patterns' is 'all' here)."
     model, _, pattern = name.partition('--')
-    if model not in _REFERENCE_KIND: raise ValueError(f"not a reference experiment name: {name!r} (models: {list(_REFERENCE_KIND)})")
+    models = available_configs()['models']                               # the reference's model names are this library's
+    if model not in models: raise ValueError(f"not a reference experiment name: {name!r} (models: {models})")
     return model + ('--' + ('all' if pattern == 'all-patterns' else pattern) if pattern else '')
 
 def load_reference_run(folder: str | Path, # a published experiment folder: temp-model.pt and vae-model.pt
@@ -539,7 +538,8 @@ def load_reference_run(folder: str | Path, # a published experiment folder: temp
     v = VAE.from_reference(folder / 'vae-model.pt', **(vae or {}))
     tem = dict(temporal or {})
     tem.setdefault('context_size', (data or {}).get('context', ShapeKitConfig().context))   # the window the data gives it
-    m = TemporalModel.from_reference(folder / 'temp-model.pt', _REFERENCE_KIND[model], **tem)
+    kind = {ours: ref for ref, ours in REFERENCE_KINDS.items()}[load_train_config(model).temporal.name]
+    m = TemporalModel.from_reference(folder / 'temp-model.pt', kind, **tem)
     cfg = load_train_config(name, data=dict(data or {}, size=v.config.image_size, channels=v.config.channels),
                             vae=v.config.to_dict(), temporal=m.config.to_dict())
     return cfg, v, m
