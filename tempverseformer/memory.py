@@ -321,13 +321,13 @@ def _train(cfg, run_dir: Path, progress: bool) -> Path:
     Trainer(cfg, run_dir, resume=resume, progress=progress).fit()
     return run_dir
 
-def markdown_table(rows: list[dict], metric: str) -> str:
+def markdown_table(rows: list[dict], metric: str, digits: int = 4) -> str:
     "A markdown table of one metric: a row per (model, pattern), a column per horizon."
     hs = sorted({r['horizon'] for r in rows if r['metric'] == metric})
     val = {(r['model'], r['pattern'], r['horizon']): r['value'] for r in rows if r['metric'] == metric}
     lines = ['| model | pattern | ' + ' | '.join(f't={h}' for h in hs) + ' |', '|---|---|' + '---|' * len(hs)]
     for m, pat in dict.fromkeys((k[0], k[1]) for k in val):
-        lines.append(f'| {m} | {pat} | ' + ' | '.join(f'{val[(m, pat, h)]:.4f}' for h in hs) + ' |')
+        lines.append(f'| {m} | {pat} | ' + ' | '.join(f'{val[(m, pat, h)]:.{digits}f}' for h in hs) + ' |')
     return '\n'.join(lines)
 
 def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None = None, progress: bool = True) -> dict:
@@ -371,7 +371,11 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
               ('Tiny models on 32x32 frames: a VAE (600 steps), then each temporal model on its frozen latents (1500 steps).'
                if quick else 'Article-size models trained jointly with the VAE.'), '',
               '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse'), '',
-              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim'), '', ev['fid'], '',
+              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim'), '',
+              '**Orientation error**, median degrees between the predicted and the true angle (lower is better; see 05_metrics)', '',
+              markdown_table(ev['rows'], 'angle_error', 1), '',
+              '**Angle contrast** (1: a shape as sharp as the truth, 0: a blob that fits every angle alike)', '',
+              markdown_table(ev['rows'], 'angle_contrast', 2), '', ev['fid'], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in ev['plots']], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in ev['strips']], '',
               '## Memory vs horizon', '', *[f'- {l}' for l in findings], '',

@@ -6,17 +6,22 @@
 from __future__ import annotations
 import csv, io, os
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 from pathlib import Path
 
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim
 
 from .core import check_int
+from .shapekit import ShapeKitConfig, Shapes, _colors, render
 
 # %% auto #0
-__all__ = ['CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim', 'mse_article',
-           'ssim_article', 'alexnet_trunk', 'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics',
-           'cumulative_means', 'rows_to_csv', 'format_table']
+__all__ = ['POOR_MATCH', 'CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim',
+           'fill_map', 'TrueShapes', 'OrientationMatch', 'orientation_match', 'mse_article', 'ssim_article',
+           'alexnet_trunk', 'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics', 'cumulative_means',
+           'rows_to_csv', 'format_table']
 
 # %% ../nbs/05_metrics.ipynb #81657f48
 def to_unit_range(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
@@ -46,6 +51,67 @@ def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     # definition (Wang et al., scikit-image) averages only where the 11x11 window lies inside the frame.
     _, full = _ssim(p, t, data_range=1.0, reduction='none', return_full_image=True)
     return full[..., 5:-5, 5:-5].mean(dim=(1, 2, 3))
+
+# %% ../nbs/05_metrics.ipynb #a2df13f6
+POOR_MATCH = 0.25                                                    # angle contrast below this: the frame shows no clear orientation
+
+def fill_map(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
+             cfg: ShapeKitConfig, # the stream that drew the shapes (its colours)
+            ) -> torch.Tensor:
+    "Frames as fill maps `(..., H*W)`: each pixel projected on the colour axis from background (0) to shape fill (1)."
+    col = _colors(cfg)
+    bg, axis = col['bg'].flatten().to(frames.device), (col['fg'] - col['bg']).flatten().to(frames.device)
+    if frames.shape[-3] != bg.numel(): raise ValueError(f"frames have {frames.shape[-3]} channels, the stream draws {bg.numel()}")
+    return torch.einsum('...chw,c->...hw', frames.float() - bg[:, None, None], axis / axis.square().sum()).flatten(-2)
+
+@dataclass
+class TrueShapes:
+    "What target frames show: each sample's shape and angle under a stream config; renders the match candidates once, on first use."
+    shapes: Shapes # (n,) shapes, as a `ShapeBatch` carries them
+    angles: torch.Tensor # (n,) true angle of each target frame, degrees
+    cfg: ShapeKitConfig # the stream that drew them
+    step: float = 1.0 # spacing of the candidate angles, degrees
+    chunk: int = 8 # shapes rendered per pass (360 frames each)
+
+    def __post_init__(self):
+        if not 0 < self.step <= 45: raise ValueError(f"step must lie in (0, 45] degrees, got {self.step}")
+        if self.angles.shape != (len(self.shapes),):
+            raise ValueError(f"angles must have shape ({len(self.shapes)},), one per shape, got {tuple(self.angles.shape)}")
+
+    @cached_property
+    def offsets(self) -> torch.Tensor: return torch.arange(0, 360, self.step, dtype=torch.float64)   # (A,) degrees
+
+    @cached_property
+    def candidates(self) -> torch.Tensor:
+        "`(n, A, H*W)` fill maps of every shape at its true angle plus each offset."
+        shapes, angles = self.shapes.to('cpu'), self.angles.detach().double().cpu()
+        return torch.cat([fill_map(render(shapes[i:i + self.chunk], angles[i:i + self.chunk, None] + self.offsets, self.cfg), self.cfg)
+                          for i in range(0, len(shapes), self.chunk)])
+
+class OrientationMatch(NamedTuple):
+    error: torch.Tensor     # (n,) degrees between the best-matching angle and the true one, modulo the shape's symmetry
+    contrast: torch.Tensor  # (n,) angle contrast: 1 = as decisive as the true frame, 0 = the same fit at every angle
+    angle: torch.Tensor     # (n,) the best-matching angle, degrees
+
+def orientation_match(pred: torch.Tensor, # (n, C, H, W) predicted frames, nominally in [-1, 1] (clamped here)
+                      truth: TrueShapes, # what the true frames show
+                     ) -> OrientationMatch:
+    "Match each predicted frame against renders of its true shape at every candidate angle (see above)."
+    if pred.dim() != 4 or pred.shape[0] != len(truth.shapes):
+        raise ValueError(f"pred must be (n, C, H, W) with n = {len(truth.shapes)} (one per true shape), got {tuple(pred.shape)}")
+    if pred.shape[-1] != truth.cfg.size or pred.shape[-2] != truth.cfg.size:
+        raise ValueError(f"pred frames are {tuple(pred.shape[-2:])}, the stream draws {truth.cfg.size}x{truth.cfg.size}")
+    c = truth.candidates.to(pred.device)                                  # (n, A, P)
+    p = fill_map(pred.detach().float().clamp(-1, 1), truth.cfg)          # (n, P)
+    d = c.square().sum(-1) - 2 * torch.einsum('nap,np->na', c, p) + p.square().sum(-1, keepdim=True)   # (n, A) squared distances
+    k = d.argmin(1)
+    offset = truth.offsets.to(pred.device)[k]
+    period = truth.shapes.symmetry_deg.to(pred.device)
+    r = torch.remainder(offset, period.clamp_min(1e-9))
+    error = torch.where(period > 0, torch.minimum(r, period - r), torch.zeros_like(r))
+    spread = (c - c[:, :1]).square().sum(-1).amax(1)                      # the true frame's own spread over the angles
+    contrast = (d.amax(1) - d.amin(1)) / spread.clamp_min(1e-12)
+    return OrientationMatch(error.float(), contrast.float(), (truth.angles.to(pred.device).double() + offset).float())
 
 # %% ../nbs/05_metrics.ipynb #179c8dcd
 CONVENTIONS = ('library', 'article')
@@ -141,10 +207,10 @@ def fid_extractor(weights: str | os.PathLike | None = None, # Inception FID weig
     return net, f"FID with Inception-v3 features from {weights}"
 
 # %% ../nbs/05_metrics.ipynb #a682e1de
-METRICS = ('mse', 'ssim', 'fid')
+METRICS = ('mse', 'ssim', 'angle_error', 'angle_contrast', 'fid')
 
 class HorizonMetrics:
-    "Accumulate MSE, SSIM (and FID when an extractor is given) per (model, horizon); `rows()` is the tidy result."
+    "Accumulate MSE, SSIM, the orientation metrics (given the truth) and FID (given an extractor) per (model, horizon); `rows()` is the tidy result."
     def __init__(self, fid_net: torch.nn.Module | None = None, # from `fid_extractor`; None: no FID
                  fid_note: str = '',
                  convention: str = 'library', # 'library' ([0, 1], clamped, Gaussian SSIM) or 'article' (see above)
@@ -154,17 +220,22 @@ class HorizonMetrics:
         self._mse, self._ssim = (mse, ssim) if convention == 'library' else (mse_article, ssim_article)
         self.sums = defaultdict(lambda: {'mse': 0.0, 'ssim': 0.0})
         self.counts, self.fids = defaultdict(int), {}
+        self.orientation = defaultdict(lambda: {'angle_error': [], 'angle_contrast': []})   # per-image values: the error's median needs them
 
     def update(self, model: str, # name of what produced `pred` (e.g. 'tempverseformer', 'copy_last')
                t: int, # horizon
                pred: torch.Tensor, # (n, C, H, W) predicted frames, nominally in [-1, 1]
                target: torch.Tensor, # (n, C, H, W) true frames in [-1, 1]
+               truth: TrueShapes | None = None, # what `target` shows: adds the orientation metrics
               ):
         t = check_int('t', t, min=1)
         key = (model, t)
         self.sums[key]['mse'] += self._mse(pred, target).sum().item()
         self.sums[key]['ssim'] += self._ssim(pred, target).sum().item()
         self.counts[key] += pred.shape[0]
+        if truth is not None:
+            match = orientation_match(pred, truth)
+            self.orientation[key]['angle_error'].append(match.error.cpu()); self.orientation[key]['angle_contrast'].append(match.contrast.cpu())
         if self.fid_net is not None:
             if key not in self.fids:
                 from torchmetrics.image.fid import FrechetInceptionDistance
@@ -177,6 +248,11 @@ class HorizonMetrics:
         out = []
         for (model, t), n in sorted(self.counts.items()):
             for m in ('mse', 'ssim'): out.append(dict(model=model, horizon=t, metric=m, value=self.sums[(model, t)][m] / n, n=n))
+            if (model, t) in self.orientation:
+                err, con = (torch.cat(self.orientation[(model, t)][m]) for m in ('angle_error', 'angle_contrast'))
+                if len(err) != n: raise ValueError(f"{model} at t = {t}: {len(err)} of {n} images came with a truth; give it always or never")
+                out.append(dict(model=model, horizon=t, metric='angle_error', value=err.median().item(), n=n))
+                out.append(dict(model=model, horizon=t, metric='angle_contrast', value=con.mean().item(), n=n))
             if (model, t) in self.fids:
                 out.append(dict(model=model, horizon=t, metric='fid', value=float(self.fids[(model, t)].compute()), n=n))
         return out

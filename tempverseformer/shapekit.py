@@ -11,6 +11,7 @@ from typing import Literal
 
 import numpy as np
 import torch
+import torch.nn.functional as Fn
 from pydantic import field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
@@ -200,6 +201,29 @@ class Shapes:
     valid: torch.Tensor     # (n, K) which vertices are real
     axes: torch.Tensor      # (n, 2) ellipse semi-axes (zeros for polygons)
 
+    def _map(self, fn) -> Shapes: return Shapes(*(fn(getattr(self, f.name)) for f in fields(self)))
+    def to(self, device, non_blocking: bool = False) -> Shapes: return self._map(lambda x: x.to(device, non_blocking=non_blocking))
+    def pin_memory(self) -> Shapes: return self._map(lambda x: x.pin_memory())
+    def __getitem__(self, i) -> Shapes: return self._map(lambda x: x[i])   # a subset of the shapes (an index, slice or mask)
+    def __len__(self): return self.kind.shape[0]
+
+    @staticmethod
+    def cat(parts: list[Shapes]) -> Shapes:
+        "The shapes of several batches in one (vertex lists padded to the longest)."
+        K = max(p.verts.shape[1] for p in parts)
+        pad = lambda x: Fn.pad(x, (0, 0, 0, K - x.shape[1]) if x.dim() == 3 else (0, K - x.shape[1]))
+        return Shapes(*(torch.cat([pad(getattr(p, f.name)) if f.name in ('verts', 'valid') else getattr(p, f.name) for p in parts])
+                        for f in fields(Shapes)))
+
+    @property
+    def symmetry_deg(self) -> torch.Tensor:
+        "`(n,)` smallest rotation in degrees that maps each shape onto itself: 360 (triangles), 360 / sides, 180 (ellipses), 0 (circles)."
+        sym = torch.full(self.kind.shape, 360.0, dtype=torch.float64, device=self.kind.device)
+        poly, ell = self.kind == SHAPES.index('polygon'), self.kind == SHAPES.index('ellipse')
+        sym[poly] = 360.0 / self.valid[poly].sum(1).double()
+        sym[ell] = torch.where(self.axes[ell, 0] == self.axes[ell, 1], 0.0, 180.0).double()
+        return sym
+
 def sample_shapes(cfg: ShapeKitConfig, n: int, gen: torch.Generator) -> Shapes:
     "Draw `n` random shapes of the kinds in `cfg.shapes`."
     K = max(3, cfg.polygon_sides[1] if 'polygon' in cfg.shapes else 3)
@@ -335,6 +359,7 @@ class ShapeBatch:
     angles: torch.Tensor    # (B, T) orientation shown in each frame, degrees
     steps: torch.Tensor     # (B, T) rotation that led to each frame, degrees
     patterns: torch.Tensor  # (B, 4) acceleration a, deceleration d, oscillation period, interruption period; 0 = off
+    shapes: Shapes          # what is drawn: with `angles`, enough to render any frame again (the orientation metric does)
 
     def to(self, device, non_blocking: bool = False) -> ShapeBatch:
         return ShapeBatch(*(getattr(self, f.name).to(device, non_blocking=non_blocking) for f in fields(self)))
@@ -355,7 +380,7 @@ def sample_batch(cfg: ShapeKitConfig, n: int, frames: int, gen: torch.Generator)
     steps, theta0, params = sample_motion(cfg, n, frames, gen)
     shapes = sample_shapes(cfg, n, gen)
     angles = theta0[:, None] + steps.cumsum(1)                            # (n, T) the first frame is already rotated
-    return ShapeBatch(render(shapes, angles, cfg), angles.float(), steps.float(), params.float())
+    return ShapeBatch(render(shapes, angles, cfg), angles.float(), steps.float(), params.float(), shapes)
 
 # %% ../nbs/01_shapekit.ipynb #32fa4d25
 class ShapeKit(IterableDataset):
@@ -457,7 +482,7 @@ def pattern_showcase(cfg: ShapeKitConfig = ShapeKitConfig(), # base config; its 
         rows.append(sample_batch(c, samples, frames, torch.Generator().manual_seed(seed * 100 + i)))
         labels += [p] * samples
     cat = lambda name: torch.cat([getattr(r, name) for r in rows])
-    return labels, ShapeBatch(cat('frames'), cat('angles'), cat('steps'), cat('patterns'))
+    return labels, ShapeBatch(cat('frames'), cat('angles'), cat('steps'), cat('patterns'), Shapes.cat([r.shapes for r in rows]))
 
 def plot_strips(labels: list[str], batch: ShapeBatch, title: str | None = None):
     "Show each row of `batch` as a labelled strip of frames, with the step of each frame."

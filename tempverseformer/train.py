@@ -25,7 +25,7 @@ from .core import Config, check_int, get_device, merge_dicts, seed_everything, w
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEConfig
 from .temporal import REFERENCE_KINDS, TemporalConfig, TemporalModel
-from .metrics import HorizonMetrics, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
+from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
 CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package
@@ -174,6 +174,7 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
              samples_dir: Path | None = None, # save the first `samples` batches as per-sequence PNGs + metadata.json here
              samples: int = 0,
              progress: bool = False,
+             orientation: bool = True, # also the orientation error and contrast (renders 360 candidates per target)
             ) -> HorizonMetrics:
     "Score the model's last predicted frame per horizon (and the copy-last baseline) on the validation split."
     if protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {list(PROTOCOLS)}, got {protocol!r}")
@@ -190,10 +191,11 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
         mean = vae.encode(frames[:, :N], sample=False)[1]
         for t in hs:
             target, save = frames[:, N - 1 + t], samples_dir is not None and k < samples
+            truth = TrueShapes(batch.shapes, batch.angles[:, N - 1 + t], data) if orientation else None   # renders shared by both updates
             z = temporal(mean, t)
             pred = vae.decode(z if save else z[:, -1])                      # the whole window only when it is saved
-            metrics.update(label, t, pred[:, -1] if save else pred, target)
-            if baseline: metrics.update('copy_last', t, frames[:, N - 1], target)
+            metrics.update(label, t, pred[:, -1] if save else pred, target, truth)
+            if baseline: metrics.update('copy_last', t, frames[:, N - 1], target, truth)
             if save: save_sample_series(Path(samples_dir) / label / f'batch_{k:03d}', frames[:, t:t + N], pred, t, batch)
     vae.train(was[0]); temporal.train(was[1])
     return metrics
@@ -348,7 +350,7 @@ class Trainer:
             atomic_write_bytes(h, ''.join(l + '\n' for l in keep).encode())
 
     def validate(self) -> dict:
-        "Validation pixel MSE of the last predicted frame (mean over horizons), next to copy-last; VAE MSE for vae_only."
+        "Validation pixel MSE and median angle error of the last predicted frame (means over horizons), next to copy-last's; VAE MSE for vae_only."
         cfg, core = self.cfg, self.core
         if cfg.mode == 'vae_only':
             ds, errs = ShapeKit(cfg.data, split='val'), []
@@ -362,8 +364,9 @@ class Trainer:
         horizons = list(range(cfg.data.t_min or 1, cfg.data.t_max + 1))
         rows = evaluate(core.vae, core.temporal, cfg.data, horizons, cfg.val_batches, cfg.val_batch_size,
                         device=self.acc.device).rows()
-        mean = lambda model: float(np.mean([r['value'] for r in rows if r['model'] == model and r['metric'] == 'mse']))
-        return dict(step=self.step, val_mse=mean('model'), val_mse_copy_last=mean('copy_last'))
+        mean = lambda model, m='mse': float(np.mean([r['value'] for r in rows if r['model'] == model and r['metric'] == m]))
+        return dict(step=self.step, val_mse=mean('model'), val_mse_copy_last=mean('copy_last'),
+                    val_angle_error=mean('model', 'angle_error'), val_angle_error_copy_last=mean('copy_last', 'angle_error'))
 
     def save_samples(self, frames: torch.Tensor, pred: torch.Tensor):
         "PNG of two samples: the true future window above the predicted one."
@@ -484,6 +487,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
                    convention: str = 'library', # metric convention: 'library' or 'article' (see 05_metrics)
                    samples: int = 0, # batches saved per checkpoint as per-sequence PNGs + metadata.json (under samples/)
                    seed: int = 0, progress: bool = False,
+                   orientation: bool = True, # also the orientation error and contrast (05)
                    reference: dict | None = None, # configs of published folders among `checkpoints` (see `load_reference_run`)
                   ) -> dict:
     "Score every checkpoint per horizon (and copy-last per pattern group); write metrics, plots and strips into `out`."
@@ -500,7 +504,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
         hm = per_pattern.setdefault(pattern, HorizonMetrics(fid_net, fid_note, convention))
         evaluate(vae, temporal, cfg.data, horizons, batches, batch_size, label=model, metrics=hm, baseline=first, device=dev,
                  protocol=protocol, seed=seed, samples_dir=out / 'samples' / pattern if samples else None, samples=samples,
-                 progress=progress)
+                 progress=progress, orientation=orientation)
         strip = out / f'strip_{model}_{pattern}.png'
         save_strip(vae, temporal, cfg.data, horizons, strip); strips.append(str(strip))
         runs.append(dict(checkpoint=str(ckpt), name=cfg.name, model=model, pattern=pattern, step=step))
@@ -612,7 +616,7 @@ def train_cli(argv: list[str] | None = None):
     print(json.dumps(strip(summaries[0]) if len(summaries) == 1 else dict(reps=[strip(s) for s in summaries])))
 
 def eval_cli(argv: list[str] | None = None):
-    "`tvf_eval`: MSE / SSIM / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
+    "`tvf_eval`: MSE / SSIM / orientation error / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
     from tempverseformer.core import make_run_dir
     p = argparse.ArgumentParser(prog='tvf_eval', description=
         "Evaluate checkpoints per prediction horizon on the validation split of their pattern group, against the "
@@ -630,6 +634,8 @@ def eval_cli(argv: list[str] | None = None):
     p.add_argument('--samples', type=int, default=0, help="batches per checkpoint saved as per-sequence PNGs with metadata.json "
                    "(default: %(default)s)")
     p.add_argument('--seed', type=int, default=0, help="draws the horizons of --protocol article (default: %(default)s)")
+    p.add_argument('--no-orientation', action='store_true', help="skip the orientation error and contrast (they render 360 "
+                   "candidate frames per target)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     p.add_argument('--fid-weights', help=f"Inception-v3 FID weights file (or ${'TVF_FID_WEIGHTS'}); FID is skipped without it")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N")
@@ -644,6 +650,7 @@ def eval_cli(argv: list[str] | None = None):
             elif not (Path(c) / 'temp-model.pt').is_file(): find_checkpoint(c)
         res = run_evaluation(a.checkpoints, parse_horizons(a.horizons), a.out or make_run_dir('runs', 'eval'),
                              batches, batch_size, a.fid_weights, a.device, protocol=a.protocol, convention=a.convention,
-                             samples=a.samples, seed=a.seed, progress=not a.no_progress)
+                             samples=a.samples, seed=a.seed, progress=not a.no_progress,
+                             orientation=not a.no_orientation)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps({k: v for k, v in res.items() if k != 'rows'}))
