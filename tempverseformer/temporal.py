@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['TEMPORAL_MODELS', 'MODEL_DEFAULTS', 'TEMPORAL_PRESETS', 'NETS', 'REFERENCE_KINDS', 'TemporalConfig', 'init_linear',
-           'DropPath', 'AttentionSubBlock', 'MLPSubBlock', 'InputProjection', 'OutputHead', 'ResidualBlock',
-           'TempVerseFormerNet', 'VanillaTransformerNet', 'PipeTransformerNet', 'Seq2SeqLSTMNet', 'TemporalModel',
-           'build_temporal_model']
+           'DropPath', 'AttentionSubBlock', 'MLPSubBlock', 'sincos_table', 'InputProjection', 'OutputHead',
+           'ResidualBlock', 'TempVerseFormerNet', 'VanillaTransformerNet', 'PipeTransformerNet', 'Seq2SeqLSTMNet',
+           'TemporalModel', 'build_temporal_model']
 
 # %% ../nbs/04_temporal.ipynb #09054c41
 from typing import Literal
@@ -32,6 +32,7 @@ class TemporalConfig(Config):
     depth: int = 8                 # transformer blocks, or LSTM layers
     context: int = 12              # N: frames in the window
     mlp_ratio: float = 4.0         # MLP hidden width / E
+    pos_init: Literal['zeros', 'sincos'] = 'zeros'  # the position table at init: zeros (the article's) or the sinusoidal table
     dropout: float = 0.0           # dropout in attention, MLP (and between LSTM layers)
     drop_path: float = 0.0         # stochastic depth of the residual branches (transformers)
     grad_mode: Literal['vanilla', 'checkpoint', 'reversible', 'reversible_full', 'pareprop'] = 'reversible'  # tempverseformer's gradient mode
@@ -103,12 +104,20 @@ class MLPSubBlock(nn.Module):
         return self.drop_path(self.drop(self.fc2(self.drop(Fn.gelu(self.fc1(self.norm(x)))))))
 
 # %% ../nbs/04_temporal.ipynb #b918fc91
+def sincos_table(n: int, dim: int, base: float = 100.0) -> torch.Tensor:
+    "`(n, dim)`: position i as sin(i w_j) in the first half of the features and cos(i w_j) in the second, w_j = base^(-2j/dim)."
+    i, j = torch.arange(n, dtype=torch.float64)[:, None], torch.arange(dim // 2, dtype=torch.float64)[None]
+    angle = i * base ** (-2 * j / dim)
+    return Fn.pad(torch.cat([angle.sin(), angle.cos()], 1), (0, dim % 2)).float()
+
 class InputProjection(nn.Module):
     "Latent frames `(B, N, D)` -> embeddings `(B, N, E)` plus a learned position embedding, optionally repeated into two streams."
-    def __init__(self, latent_dim: int, embed_dim: int, context: int, streams: int = 1):
+    def __init__(self, latent_dim: int, embed_dim: int, context: int, streams: int = 1,
+                 pos_init: str = 'zeros', # 'zeros' (the article's) or 'sincos' (see "Why the position table's start matters")
+                ):
         super().__init__()
         self.proj, self.streams = nn.Linear(latent_dim, embed_dim), streams
-        self.pos = nn.Parameter(torch.zeros(1, context, embed_dim))      # starts at zero, as in the article
+        self.pos = nn.Parameter(torch.zeros(1, context, embed_dim) if pos_init == 'zeros' else sincos_table(context, embed_dim)[None])
         init_linear(self)
     def forward(self, z):
         h = self.proj(z) + self.pos                                        # (B, N, E)
@@ -142,7 +151,7 @@ class TempVerseFormerNet(nn.Module):
     def __init__(self, c: TemporalConfig):
         super().__init__()
         self.c = c
-        self.head = InputProjection(c.latent_dim, c.embed_dim, c.context, streams=2)
+        self.head = InputProjection(c.latent_dim, c.embed_dim, c.context, streams=2, pos_init=c.pos_init)
         self.blocks = nn.ModuleList([ReversibleBlock(*_sub_blocks(c), frac_bits=c.exact_bits) for _ in range(c.depth)])
         self.tail = OutputHead(2 * c.embed_dim, c.latent_dim, hidden=True)   # the article's term fusion
         self.drift = DriftMonitor()                                        # reconstruction error of the last backward
@@ -154,7 +163,7 @@ class VanillaTransformerNet(nn.Module):
     "Input projection, `depth` residual transformer blocks applied t times under plain autograd, LayerNorm + linear E -> D."
     def __init__(self, c: TemporalConfig):
         super().__init__()
-        self.head = InputProjection(c.latent_dim, c.embed_dim, c.context)
+        self.head = InputProjection(c.latent_dim, c.embed_dim, c.context, pos_init=c.pos_init)
         self.blocks = nn.ModuleList([ResidualBlock(*_sub_blocks(c)) for _ in range(c.depth)])
         self.tail = OutputHead(c.embed_dim, c.latent_dim)
     def forward(self, z, t):
