@@ -62,6 +62,7 @@ def fill_map(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
     col = _colors(cfg)
     bg, axis = col['bg'].flatten().to(frames.device), (col['fg'] - col['bg']).flatten().to(frames.device)
     if frames.shape[-3] != bg.numel(): raise ValueError(f"frames have {frames.shape[-3]} channels, the stream draws {bg.numel()}")
+    if not axis.any(): raise ValueError(f"fg_color {cfg.fg_color} draws as the background {cfg.bg_color}: the shapes are invisible")
     return torch.einsum('...chw,c->...hw', frames.float() - bg[:, None, None], axis / axis.square().sum()).flatten(-2)
 
 @dataclass
@@ -101,6 +102,7 @@ def orientation_match(pred: torch.Tensor, # (n, C, H, W) predicted frames, nomin
         raise ValueError(f"pred must be (n, C, H, W) with n = {len(truth.shapes)} (one per true shape), got {tuple(pred.shape)}")
     if pred.shape[-1] != truth.cfg.size or pred.shape[-2] != truth.cfg.size:
         raise ValueError(f"pred frames are {tuple(pred.shape[-2:])}, the stream draws {truth.cfg.size}x{truth.cfg.size}")
+    if not torch.isfinite(pred).all(): raise ValueError("pred holds non-finite values")
     c = truth.candidates.to(pred.device)                                  # (n, A, P)
     p = fill_map(pred.detach().float().clamp(-1, 1), truth.cfg)          # (n, P)
     d = c.square().sum(-1) - 2 * torch.einsum('nap,np->na', c, p) + p.square().sum(-1, keepdim=True)   # (n, A) squared distances
