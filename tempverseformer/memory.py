@@ -307,7 +307,10 @@ def memory_cli(argv: list[str] | None = None):
                           findings=memory_ratios(recs))))
 
 # %% ../nbs/07_memory.ipynb #9a64273b
-QUICK = dict(vae_steps=600, temporal_steps=3000, temporal_lr=1e-3, temporal_targets='mean', models=('rev-transformer', 'vanilla-transformer'),
+# the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
+QUICK = dict(vae_steps=600, models=('rev-transformer', 'vanilla-transformer'),
+             temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
+                           data=dict(batch_size=32)),
              memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],
                          time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny'))
 
@@ -347,9 +350,8 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
                                            device=str(dev), sample_every=0), out / 'runs' / 'vae', progress)
         vae_dir = str(find_checkpoint(vae_run) / 'vae')
         for name in QUICK['models']:
-            cfg = load_train_config(name, 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, steps=QUICK['temporal_steps'],
-                                    lr=QUICK['temporal_lr'], temporal_targets=QUICK['temporal_targets'], device=str(dev),
-                                    eval_every=1000, checkpoint_every=1000)
+            cfg = load_train_config(name, 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
+                                    eval_every=1000, checkpoint_every=1000, **QUICK['temporal'])
             runs.append(_train(cfg, out / 'runs' / name, progress))
         mem = dict(QUICK['memory'])
     else:
@@ -370,7 +372,9 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
               '## Prediction quality', '',
               'Validation split, last predicted frame, horizons 1..12; `copy_last` repeats the last context frame. ' +
               (f"Tiny models on 32x32 frames: a VAE ({QUICK['vae_steps']} steps), then each temporal model on its frozen latents "
-               f"({QUICK['temporal_steps']} steps, the VAE's means as inputs and targets)."
+               f"({QUICK['temporal']['steps']} steps of {QUICK['temporal']['data']['batch_size']} windows drawn from "
+               f"{QUICK['temporal']['latent_pool']} encoded clips, the VAE's means as inputs and targets, the new frames' MSE weighted "
+               f"{1 + QUICK['temporal']['new_frame_weight']:g}x, a cosine learning rate)."
                if quick else 'Article-size models trained jointly with the VAE.'), '',
               '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse'), '',
               '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim'), '',

@@ -4,13 +4,15 @@
 
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'PROTOCOLS', 'STATE_FILE', 'REFERENCE_HUB_REPO', 'TrainConfig', 'available_configs',
-           'load_train_config', 'kl_weight', 'step_losses', 'evaluate', 'save_sample_series', 'save_checkpoint',
-           'find_checkpoint', 'checkpoint_config', 'load_temporal', 'load_checkpoint', 'perceptual_term', 'Trainer',
-           'parse_horizons', 'plot_metrics', 'save_strip', 'run_evaluation', 'load_reference_run', 'download_reference',
+           'load_train_config', 'kl_weight', 'learning_rate', 'LatentClips', 'step_losses', 'evaluate',
+           'save_sample_series', 'save_checkpoint', 'find_checkpoint', 'checkpoint_config', 'load_temporal',
+           'load_checkpoint', 'encode_clips', 'LatentPool', 'perceptual_term', 'Trainer', 'parse_horizons',
+           'plot_metrics', 'save_strip', 'run_evaluation', 'load_reference_run', 'download_reference',
            'load_for_evaluation', 'train_cli', 'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
-import argparse, contextlib, importlib.resources, io, json, os, random, shutil, time, warnings
+import argparse, contextlib, importlib.resources, io, json, math, os, random, shutil, time, warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +21,7 @@ import torch
 import torch.nn.functional as Fn
 import yaml
 from pydantic import model_validator
+from torch.utils.data import IterableDataset, get_worker_info
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim_tm
 
 from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes
@@ -43,11 +46,14 @@ class TrainConfig(Config):
     betas: tuple[float, float] = (0.9, 0.999)
     weight_decay: float = 0.0
     grad_clip: float | None = None                       # clip the gradient norm to this value
+    lr_schedule: Literal['constant', 'cosine'] = 'constant'  # the learning rate over the run: constant, or lr -> 0 along a half cosine
     kl_start: int = 25_000                               # KL weight is 0 before this step ...
     kl_warmup: int = 5_000                               # ... then rises over this many steps ...
     kl_max: float = 1e-4                                 # ... to this value
     kl_schedule: Literal['article', 'ramp'] = 'article'  # the rise: kl_max * step / (kl_start + kl_warmup) (the article's), or 0 -> kl_max
     temporal_targets: Literal['sample', 'mean'] = 'sample'   # temporal_only: latents drawn from the frozen VAE's posterior (the article's), or its means
+    new_frame_weight: float = 0.0                        # weight of an extra MSE on the t new frames of the predicted window (0: the article's loss)
+    latent_pool: int = 0                                 # temporal_only: clips the frozen VAE encodes once, training windows drawn from them (0: each batch encoded)
     ssim_weight: float = 0.0                             # weight of the (1 - SSIM) term on predicted frames
     perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
     lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
@@ -81,6 +87,10 @@ class TrainConfig(Config):
             if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.mode == 'temporal_only' and not self.vae_checkpoint:
             raise ValueError("mode = 'temporal_only' trains against a frozen VAE: set vae_checkpoint to a trained VAE directory")
+        for f in ('new_frame_weight', 'latent_pool'):
+            if getattr(self, f) < 0: raise ValueError(f"{f} = {getattr(self, f)} must be >= 0")
+        if self.latent_pool and self.mode != 'temporal_only':
+            raise ValueError(f"latent_pool = {self.latent_pool} needs mode = 'temporal_only' (a frozen VAE to encode the clips once), got mode = {self.mode!r}")
         if self.mode == 'vae_only' and self.temporal_checkpoint:
             raise ValueError("mode = 'vae_only' trains no temporal model: temporal_checkpoint must not be set")
         return self
@@ -114,22 +124,49 @@ def kl_weight(step: int, cfg: TrainConfig) -> float:
     if step >= end: return cfg.kl_max
     return cfg.kl_max * (step / end if cfg.kl_schedule == 'article' else (step - cfg.kl_start) / cfg.kl_warmup)
 
+def learning_rate(step: int, cfg: TrainConfig) -> float:
+    "Learning rate of step `step` (0-based): `cfg.lr`, or under `lr_schedule='cosine'` lr (1 + cos(pi step / steps)) / 2."
+    if cfg.lr_schedule == 'constant': return cfg.lr
+    return cfg.lr * 0.5 * (1 + math.cos(math.pi * min(step, cfg.steps) / cfg.steps))
+
 # %% ../nbs/06_train.ipynb #d83181d9
 def _ssim_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     "1 - SSIM of frames `(..., C, H, W)` in [-1, 1] (differentiable)."
     p, t = ((pred.flatten(0, -4) + 1) / 2).clamp(0, 1), (target.flatten(0, -4) + 1) / 2
     return 1 - _ssim_tm(p, t, data_range=1.0)
 
-def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, frames: torch.Tensor, step: int,
+@dataclass
+class LatentClips:
+    "Clips of N + t frames as the frozen VAE sees them: posterior means and log-variances, `(B, N + t, D)` each."
+    mean: torch.Tensor
+    logvar: torch.Tensor
+    def _map(self, fn) -> 'LatentClips': return LatentClips(fn(self.mean), fn(self.logvar))
+    def to(self, device, non_blocking: bool = False) -> 'LatentClips': return self._map(lambda x: x.to(device, non_blocking=non_blocking))
+    def pin_memory(self) -> 'LatentClips': return self._map(lambda x: x.pin_memory())
+    def __getitem__(self, i) -> 'LatentClips': return self._map(lambda x: x[i])
+    @property
+    def shape(self) -> torch.Size: return self.mean.shape
+    def draw(self, sample: bool) -> torch.Tensor:
+        "Latents `(B, N + t, D)`: a draw from the posterior (as `VAE.encode(sample=True)`) or its means."
+        return self.mean + torch.exp(0.5 * self.logvar) * torch.randn_like(self.mean) if sample else self.mean
+
+def _temporal_windows(cfg: TrainConfig, vae: VAE, clip: torch.Tensor | LatentClips, t: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "The frozen VAE's latents `(B, N, D)` of the context and of the window t steps ahead, each drawn on its own (or the means)."
+    N, sample = cfg.data.context, cfg.temporal_targets == 'sample'
+    with torch.no_grad():
+        if isinstance(clip, LatentClips): return clip[:, :N].draw(sample), clip[:, t:t + N].draw(sample)
+        # two windows of N frames, not the clip: what is encoded does not grow with t (the memory test goes to t = 1024)
+        return vae.encode(clip[:, :N].contiguous(), sample=sample)[0], vae.encode(clip[:, t:t + N].contiguous(), sample=sample)[0]
+
+def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, frames: torch.Tensor | LatentClips, step: int,
                 lpips: torch.nn.Module | None = None, # the perceptual distance (`lpips_from_weights`); None: no such term
                ) -> tuple[torch.Tensor, dict, torch.Tensor | None]:
-    "Loss of one batch `frames` `(B, N + t, C, H, W)`, its parts, and the predicted window (frames or latents)."
+    "Loss of one batch `frames` `(B, N + t, C, H, W)` (or its `LatentClips`), its parts, and the predicted window (frames or latents)."
     perceptual = lambda a, b: lpips(a.flatten(0, -4), b.flatten(0, -4)).mean()
     N = cfg.data.context
     t = frames.shape[1] - N
     w_kl = kl_weight(step, cfg)
-    # copies, so that nothing autograd saves holds on to the whole clip of N + t frames (t can be 1024 in the memory test)
-    context, target = frames[:, :N].contiguous(), frames[:, t:t + N].contiguous()
+    new = lambda a, b: Fn.mse_loss(a[:, -min(t, N):], b[:, -min(t, N):])   # the frames of the window that are new
     if cfg.mode == 'vae_only':
         recon, mean, logvar = vae(frames)
         parts = dict(vae_recon=Fn.mse_loss(recon, frames), kl=VAE.kl(mean, logvar))
@@ -138,13 +175,14 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
         if lpips is not None and cfg.perceptual_weight:
             parts['lpips'] = perceptual(recon, frames); loss = loss + cfg.perceptual_weight * parts['lpips']
     elif cfg.mode == 'temporal_only':
-        with torch.no_grad():                                               # (B, N, D) latents of both windows: samples or means
-            sample = cfg.temporal_targets == 'sample'
-            z_in, z_out = vae.encode(context, sample=sample)[0], vae.encode(target, sample=sample)[0]
+        z_in, z_out = _temporal_windows(cfg, vae, frames, t)                # (B, N, D) each
         pred = temporal(z_in, t)
         parts = dict(latent_mse=Fn.mse_loss(pred, z_out))
         loss = parts['latent_mse']
+        if cfg.new_frame_weight: parts['new_frames'] = new(pred, z_out); loss = loss + cfg.new_frame_weight * parts['new_frames']
     else:
+        # copies, so that nothing autograd saves holds on to the whole clip of N + t frames (t can be 1024 in the memory test)
+        context, target = frames[:, :N].contiguous(), frames[:, t:t + N].contiguous()
         z, mean, logvar = vae.encode(context)                               # (B, N, D) samples of the posterior
         parts = dict(vae_recon=Fn.mse_loss(vae.decode(z), context), kl=VAE.kl(mean, logvar))
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], None
@@ -152,6 +190,7 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
             pred = vae.decode(temporal(z, t))                               # (B, N, C, H, W): the window t steps ahead
             parts['pred_recon'] = Fn.mse_loss(pred, target)
             loss = loss + parts['pred_recon']
+            if cfg.new_frame_weight: parts['new_frames'] = new(pred, target); loss = loss + cfg.new_frame_weight * parts['new_frames']
             if cfg.ssim_weight: parts['ssim'] = _ssim_loss(pred, target); loss = loss + cfg.ssim_weight * parts['ssim']
             if lpips is not None and cfg.perceptual_weight:                 # on the predicted frames, as the article
                 parts['lpips'] = perceptual(pred, target); loss = loss + cfg.perceptual_weight * parts['lpips']
@@ -278,6 +317,52 @@ def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu') -> tup
     temporal = _quiet(TemporalModel.from_pretrained, str(ckpt / 'temporal')).to(device) if (ckpt / 'temporal').is_dir() else None
     return cfg, step, vae, temporal, ckpt
 
+# %% ../nbs/06_train.ipynb #5d393e18
+@torch.no_grad()
+def encode_clips(vae: VAE, # the frozen VAE
+                 data: ShapeKitConfig, # the stream whose `train` split is drawn, in clips of context + t_max frames
+                 clips: int, # how many clips
+                 chunk: int = 64, # clips encoded at once
+                 progress: bool = False) -> LatentClips:
+    "The VAE's posterior statistics of `clips` training clips of `data.context + data.t_max` frames, kept on the CPU."
+    from tqdm.auto import tqdm
+    clips = check_int('clips', clips, min=1)
+    ds, device, parts = ShapeKit(data, split='train'), next(vae.parameters()).device, []
+    was = vae.training; vae.eval()
+    for k in tqdm(range(math.ceil(clips / chunk)), desc='encoding the latent pool', disable=not progress):
+        frames = ds.batch(k, t=data.t_max, batch_size=min(chunk, clips - k * chunk)).frames.to(device)
+        parts.append(LatentClips(*vae.encode(frames, sample=False)[1:]).to('cpu'))
+    vae.train(was)
+    return LatentClips(torch.cat([p.mean for p in parts]), torch.cat([p.logvar for p in parts]))
+
+class LatentPool(IterableDataset):
+    "Batches of `LatentClips` of N + t frames cut from encoded clips; batch `k` depends only on (seed, k, rank), as `ShapeKit`'s."
+    def __init__(self, clips: LatentClips, # from `encode_clips`, `(P, N + t_max, D)`
+                 data: ShapeKitConfig, # the stream they came from (context, horizons, curriculum, batch size, seed)
+                 steps: int | None = None, start_step: int = 0, rank: int = 0): # as `ShapeKit`'s
+        if clips.shape[1] != data.context + data.t_max:
+            raise ValueError(f"clips hold {clips.shape[1]} frames, the stream needs context + t_max = {data.context + data.t_max}")
+        self.clips, self.kit = clips, ShapeKit(data, steps=steps, start_step=start_step, split='train', rank=rank)
+
+    def batch(self, step: int) -> LatentClips:
+        "Batch number `step`: a horizon, `batch_size` clips and a start frame, from the step's generator."
+        kit, c = self.kit, self.kit.cfg
+        gen = kit.generator(check_int('step', step, min=0))
+        t = int(torch.randint(c.t_min, kit.max_horizon(step) + 1, (1,), generator=gen))
+        if kit.rank: gen = kit.generator(step, kit.rank)                       # same horizon on every rank, other clips
+        pick = torch.randint(len(self.clips.mean), (c.batch_size,), generator=gen)
+        start = int(torch.randint(0, c.t_max - t + 1, (1,), generator=gen))
+        return self.clips[pick, start:start + c.context + t]
+
+    def __iter__(self):
+        info = get_worker_info()
+        wid, nw = (info.id, info.num_workers) if info is not None else (0, 1)
+        step = self.kit.start_step + wid
+        while self.kit.steps is None or step < self.kit.steps:
+            yield self.batch(step)
+            step += nw
+
+
 # %% ../nbs/06_train.ipynb #60350b59
 class _Joint(torch.nn.Module):
     "The VAE and the temporal model as one module whose forward is the loss of a step (one forward per step for DDP)."
@@ -325,6 +410,7 @@ class Trainer:
             _set_rng_state(torch.load(ckpt / 'rng.pt', weights_only=False))
         self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal, perceptual_term(cfg)), opt)
         self.params = trainable
+        self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
         if self.acc.is_main_process:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / 'config.yaml').write_text(cfg.to_yaml())
@@ -374,6 +460,7 @@ class Trainer:
         N = self.cfg.data.context
         with torch.no_grad():
             if self.cfg.mode == 'temporal_only': pred = self.core.vae.decode(pred[:2])
+            if isinstance(frames, LatentClips): frames = self.core.vae.decode(frames.mean[:2])   # a pool holds no frames
             truth = frames[:2] if self.cfg.mode == 'vae_only' else frames[:2, -N:]
             pred = pred[:2].float().clamp(-1, 1)
             rows = torch.stack([x for pair in zip(truth.cpu(), pred.cpu()) for x in pair])
@@ -387,7 +474,8 @@ class Trainer:
         from tqdm.auto import tqdm
         cfg, acc = self.cfg, self.acc
         until = cfg.steps if until is None else check_int('until', until, min=self.step + 1, max=cfg.steps)
-        data = ShapeKit(cfg.data, steps=cfg.steps, start_step=self.step, rank=acc.process_index)
+        stream = dict(steps=cfg.steps, start_step=self.step, rank=acc.process_index)
+        data = LatentPool(self.pool, cfg.data, **stream) if self.pool is not None else ShapeKit(cfg.data, **stream)
         # a private generator: creating the loader's iterator must not draw from the global one (exact resumption)
         loader = DataLoader(data, batch_size=None, num_workers=cfg.num_workers, pin_memory=acc.device.type == 'cuda',
                             generator=torch.Generator())
@@ -395,7 +483,8 @@ class Trainer:
         losses, start, ckpt = [], time.time(), None
         self.model.train()
         for batch in loader:
-            frames = batch.frames.to(acc.device, non_blocking=True)
+            frames = (batch.frames if isinstance(batch, ShapeBatch) else batch).to(acc.device, non_blocking=True)   # or LatentClips
+            for group in self.opt.param_groups: group['lr'] = learning_rate(self.step, cfg)
             with acc.autocast():
                 loss, parts, pred = self.model(frames, self.step)
             if not torch.isfinite(loss):
