@@ -22,18 +22,18 @@ from .revbench import saved_tensor_bytes, peak_rss_subprocess
 from .shapekit import ShapeKit
 from .temporal import TEMPORAL_MODELS, TemporalModel
 from .vae import VAE
-from .train import load_train_config, step_losses, TRAIN_MODES
+from .train import load_train_config, make_vae, step_losses, TRAIN_MODES
 from .metrics import lpips_from_weights, rows_to_csv
 
 # %% ../nbs/07_memory.ipynb #f23cdfb4
 CONFIG_OF = dict(tempverseformer='rev-transformer', vanilla_transformer='vanilla-transformer',
                  pipe_transformer='pipe-transformer', lstm='lstm')
-VAE_MODELS = ('vae', 'none')
+VAE_MODELS = ('vae', 'rev_vae', 'none')   # the convolutional VAE, the reversible MViT VAE, or the temporal model alone on latents
 
 def cell_valid(temp_model: str | None, vae_model: str, train_type: str) -> bool:
     "Whether a grid cell makes sense: vae_only needs a VAE and no temporal model; default needs both."
-    if train_type == 'vae_only': return vae_model == 'vae' and temp_model is None
-    if train_type == 'default': return vae_model == 'vae' and temp_model is not None
+    if train_type == 'vae_only': return vae_model != 'none' and temp_model is None
+    if train_type == 'default': return vae_model != 'none' and temp_model is not None
     return temp_model is not None
 
 def build_cell(temp_model: str | None, vae_model: str, batch: int, t: int, train_type: str, size: str = 'tiny',
@@ -46,10 +46,10 @@ def build_cell(temp_model: str | None, vae_model: str, batch: int, t: int, train
     dev = torch.device(device)
     drop = {} if dropout is None else dict(temporal=dict(dropout=dropout, drop_path=dropout if temp_model != 'lstm' else 0.0))
     cfg = load_train_config(CONFIG_OF.get(temp_model, 'rev-transformer'), preset='tiny' if size == 'tiny' else None,
-                            data=dict(batch_size=batch, curriculum=None), **drop)
+                            data=dict(batch_size=batch, curriculum=None), **drop, **({} if vae_model == 'none' else dict(vae_kind=vae_model)))
     cfg = cfg.model_copy(update=dict(mode=train_type))                     # a frozen, randomly initialised VAE stands in
     seed_everything(seed)
-    vae = VAE(cfg.vae).to(dev) if vae_model == 'vae' else None
+    vae = make_vae(cfg).to(dev) if vae_model != 'none' else None
     temporal = TemporalModel(cfg.temporal).to(dev) if temp_model is not None else None
     if train_type == 'temporal_only' and vae is not None: vae.requires_grad_(False).eval()
     N, kl_on = cfg.data.context, cfg.kl_start + cfg.kl_warmup             # a step with the KL term fully on
@@ -108,7 +108,7 @@ def count_flops(cell: SimpleNamespace) -> dict:
                 z = torch.randn(cell.batch, cell.cfg.data.context, cell.cfg.temporal.latent_dim, device=dev)
                 parts['temp_flops'], parts['temp_macs'], parts['temp_params'] = count(cell.temporal, lambda: cell.temporal(z, cell.t), z)
             if cell.vae is not None:
-                x = torch.rand(cell.batch, cell.cfg.vae.channels, cell.cfg.vae.image_size, cell.cfg.vae.image_size, device=dev) * 2 - 1
+                x = torch.rand(cell.batch, cell.cfg.vae_config.channels, cell.cfg.vae_config.image_size, cell.cfg.vae_config.image_size, device=dev) * 2 - 1
                 parts['vae_flops'], parts['vae_macs'], parts['vae_params'] = count(cell.vae, lambda: cell.vae(x), x)
     with FlopCounterMode(display=False) as fwd:
         with torch.no_grad(): cell.loss()
@@ -285,7 +285,7 @@ def memory_cli(argv: list[str] | None = None):
         "Defaults: the article's grid on a GPU, a CPU-sized grid (tiny preset) elsewhere. Resumable: cells already in "
         "OUT/memory.json are skipped.")
     p.add_argument('--temp_models', nargs='+', choices=TEMPORAL_MODELS, help="default: all four")
-    p.add_argument('--vae_models', nargs='+', choices=VAE_MODELS, help="default: vae and none")
+    p.add_argument('--vae_models', nargs='+', choices=VAE_MODELS, help="default: all of them")
     p.add_argument('--batches', nargs='+', type=int)
     p.add_argument('--time_steps', nargs='+', type=int, help="horizons t")
     p.add_argument('--train_types', nargs='+', choices=TRAIN_MODES)
