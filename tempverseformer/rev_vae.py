@@ -97,33 +97,42 @@ def window_unpartition(x: torch.Tensor, w: int, padded: tuple[int, int], size: t
     return x.view(B, Hp // w, Wp // w, w, w, -1).transpose(2, 3).reshape(B, Hp, Wp, -1)[:, :H, :W]
 
 def relative_table(table: torch.Tensor, # (L, d) learned vectors, one per offset
-                   size: int, # side of the (square) query and key grid
+                   q_size: int, # side of the (square) query grid
+                   k_size: int | None = None, # side of the key grid (default: q_size)
                   ) -> torch.Tensor:
-    "`(size, size, d)`: the vector of offset i - j, the table linearly resampled to 2 size - 1 offsets if it has another length."
-    n = 2 * size - 1
+    "`(q_size, k_size, d)`: the vector of each query-key offset; the table is linearly resampled to 2 max(q, k) - 1 offsets if it has "
+    "another length, and the coarser grid's coordinates are stretched to the finer one's (MViTv2's pooled grids)."
+    k_size = q_size if k_size is None else k_size
+    n = 2 * max(q_size, k_size) - 1
     if table.shape[0] != n: table = Fn.interpolate(table.T[None], size=n, mode='linear')[0].T
-    i = torch.arange(size, device=table.device)
-    return table[i[:, None] - i[None, :] + size - 1]
+    sq, sk = max(k_size / q_size, 1.0), max(q_size / k_size, 1.0)
+    i, j = torch.arange(q_size, device=table.device)[:, None] * sq, torch.arange(k_size, device=table.device)[None] * sk
+    return table[(i - j + (k_size - 1) * sk).long()]
 
 class MultiScaleAttention(nn.Module):
-    "MViTv2 pooling attention over `(B, H, W, dim)` at stride 1: pooled, normalised q, k, v; windows; relative positions; residual pooling."
+    "MViTv2 pooling attention over `(B, H, W, dim)`: pooled, normalised q, k, v (strided to shrink the map); windows; relative positions; residual pooling."
     def __init__(self, dim: int, heads: int,
-                 size: int, # the map's side (square maps)
+                 size: int, # the input map's side (square maps)
+                 dim_out: int | None = None, # output width (default: dim)
+                 stride_q: int = 1, stride_kv: int = 1, # pooling strides: the output map is size // stride_q
                  qkv_bias: bool = True, kernel: int = 3,
-                 window: int = 0, # window side; 0 (or 1): attention over the whole map
+                 window: int = 0, # window side at stride 1; 0 (or 1): attention over the whole map
                  rel_pos: bool = True, rel_pos_zero_init: bool = True, residual_pooling: bool = True):
         super().__init__()
-        if dim % heads: raise ValueError(f"dim must be divisible by heads, got dim={dim}, heads={heads}")
-        d = dim // heads
+        dim_out = dim_out or dim
+        if dim_out % heads: raise ValueError(f"dim_out must be divisible by heads, got dim_out={dim_out}, heads={heads}")
+        if window > 1 and (stride_q > 1 or stride_kv > 1): raise ValueError("windowed attention is supported at stride 1 only")
+        d = dim_out // heads
         self.heads, self.scale, self.residual_pooling = heads, d ** -0.5, residual_pooling
         self.window = window if window > 1 else 0
-        self.qkv, self.proj = nn.Linear(dim, 3 * dim, bias=qkv_bias), nn.Linear(dim, dim)
-        for n in 'qkv':
-            setattr(self, f'pool_{n}', nn.Conv2d(d, d, kernel, padding=kernel // 2, groups=d, bias=False))
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim_out, bias=qkv_bias), nn.Linear(dim_out, dim_out)
+        for n, stride in (('q', stride_q), ('k', stride_kv), ('v', stride_kv)):
+            setattr(self, f'pool_{n}', nn.Conv2d(d, d, kernel, stride=stride, padding=kernel // 2, groups=d, bias=False))
             setattr(self, f'norm_{n}', nn.LayerNorm(d))
         self.rel_pos = rel_pos and size > 1
         if self.rel_pos:
-            self.rel_pos_h, self.rel_pos_w = (nn.Parameter(torch.zeros(2 * size - 1, d)) for _ in range(2))
+            L = 2 * max(size // stride_q, size // stride_kv) - 1
+            self.rel_pos_h, self.rel_pos_w = (nn.Parameter(torch.zeros(L, d)) for _ in range(2))
             if not rel_pos_zero_init:
                 for p in (self.rel_pos_h, self.rel_pos_w): nn.init.trunc_normal_(p, std=0.02)
 
@@ -132,23 +141,25 @@ class MultiScaleAttention(nn.Module):
         return getattr(self, f'norm_{n}')(getattr(self, f'pool_{n}')(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1))
 
     def forward(self, x):
-        B, H, W, C = x.shape
+        B, H, W, _ = x.shape
         qkv = self.qkv(x).view(B, H, W, 3, self.heads, -1).permute(3, 0, 4, 1, 2, 5).flatten(1, 2)   # 3 x (B*h, H, W, d)
         q, k, v = (self._pool(t, n) for t, n in zip(qkv, 'qkv'))
         pooled_q = q
         if self.window: (q, padded), (k, _), (v, _) = (window_partition(t, self.window) for t in (q, k, v))
-        n, s, d = q.shape[0], q.shape[1], q.shape[-1]                      # windows (or maps), their side, head width
-        q, k, v = (t.reshape(n, s * s, d) for t in (q, k, v))
+        n, (qh, qw), (kh, kw), d = q.shape[0], q.shape[1:3], k.shape[1:3], q.shape[-1]   # windows (or maps), grids, head width
+        q, k, v = q.reshape(n, qh * qw, d), k.reshape(n, kh * kw, d), v.reshape(n, kh * kw, d)
         bias = None
         if self.rel_pos:                                                    # q_i . R[h(i) - h(j)] + q_i . R[w(i) - w(j)]
-            r = q.view(n, s, s, d)
-            rel_h = torch.einsum('nhwc,hkc->nhwk', r, relative_table(self.rel_pos_h, s))
-            rel_w = torch.einsum('nhwc,wkc->nhwk', r, relative_table(self.rel_pos_w, s))
-            bias = (rel_h[..., None] + rel_w[..., None, :]).reshape(n, s * s, s * s)
-        a = Fn.scaled_dot_product_attention(q, k, v, attn_mask=bias, scale=self.scale).view(n, s, s, d)
+            r = q.view(n, qh, qw, d)
+            rel_h = torch.einsum('nhwc,hkc->nhwk', r, relative_table(self.rel_pos_h, qh, kh))
+            rel_w = torch.einsum('nhwc,wkc->nhwk', r, relative_table(self.rel_pos_w, qw, kw))
+            bias = (rel_h[..., None] + rel_w[..., None, :]).reshape(n, qh * qw, kh * kw)
+        a = Fn.scaled_dot_product_attention(q, k, v, attn_mask=bias, scale=self.scale).view(n, qh, qw, d)
         if self.window: a = window_unpartition(a, self.window, padded, (H, W))
         if self.residual_pooling: a = a + pooled_q
-        return self.proj(a.reshape(B, self.heads, H, W, d).permute(0, 2, 3, 1, 4).reshape(B, H, W, C))
+        Hq, Wq = pooled_q.shape[1:3]
+        return self.proj(a.reshape(B, self.heads, Hq, Wq, d).permute(0, 2, 3, 1, 4).reshape(B, Hq, Wq, -1))
+
 
 # %% ../nbs/09_rev_vae.ipynb #b2f8b1f7
 class PoolingAttentionSubBlock(nn.Module):

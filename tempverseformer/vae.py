@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['VAE_PRESETS', 'VAE_KINDS', 'VAEConfig', 'ResBlock', 'SelfAttention2d', 'Level', 'MidLevel', 'VAEBase', 'VAE',
-           'build_vae']
+           'vae_class', 'build_vae']
 
 # %% ../nbs/02_vae.ipynb #58ddd692
 import torch
@@ -179,11 +179,19 @@ class VAE(VAEBase, PyTorchModelHubMixin, coders={VAEConfig: (lambda c: c.to_dict
 
 VAE_KINDS = ('vae', 'rev_vae')
 
+def vae_class(kind: str, # one of VAE_KINDS
+             ) -> type[VAEBase]:
+    "The class of a VAE kind: what training, evaluation and the memory test build and load (`from_pretrained`)."
+    if kind not in VAE_KINDS: raise ValueError(f"kind must be one of {list(VAE_KINDS)}, got {kind!r}")
+    if kind == 'vae': return VAE
+    from tempverseformer.rev_vae import RevVAE                             # 09 builds on this module: imported when asked for
+    return RevVAE
+
 def build_vae(preset: str = 'article', # 'article' or 'tiny'
               kind: str = 'vae', # 'vae': this convolutional VAE; 'rev_vae': the reversible MViT VAE of `09_rev_vae`
               **overrides) -> VAEBase:
     "A VAE of either kind from a named preset with field overrides."
-    if kind not in VAE_KINDS: raise ValueError(f"kind must be one of {list(VAE_KINDS)}, got {kind!r}")
+    vae_class(kind)                                                       # checks the kind
     if kind == 'rev_vae':
         from tempverseformer.rev_vae import build_rev_vae
         return build_rev_vae(preset, **overrides)
