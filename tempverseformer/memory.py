@@ -21,7 +21,6 @@ from .core import check_int, get_device, seed_everything, write_json, atomic_wri
 from .revbench import saved_tensor_bytes, peak_rss_subprocess
 from .shapekit import ShapeKit
 from .temporal import TEMPORAL_MODELS, TemporalModel
-from .vae import VAE
 from .train import load_train_config, make_vae, step_losses, TRAIN_MODES
 from .metrics import lpips_from_weights, rows_to_csv
 

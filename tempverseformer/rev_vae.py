@@ -7,7 +7,6 @@ __all__ = ['REV_VAE_PRESETS', 'RevVAEConfig', 'window_partition', 'window_unpart
            'PoolingAttentionSubBlock', 'Transition', 'Stage', 'StageStack', 'RevVAE', 'build_rev_vae']
 
 # %% ../nbs/09_rev_vae.ipynb #ab8d3ab1
-import math
 from typing import Literal
 
 import torch

@@ -16,7 +16,7 @@ from pydantic import model_validator
 from torch import nn
 
 from .core import Config, check_int, seed_everything
-from .shapekit import SHAPES, ShapeKitConfig, Shapes, render, sample_shapes
+from .shapekit import ShapeKitConfig, Shapes, render, sample_shapes
 from .reversible import ReversibleBlock
 from .temporal import AttentionSubBlock, DropPath, MLPSubBlock, init_linear
 from .rev_vae import MultiScaleAttention, PoolingAttentionSubBlock, Stage, window_partition, window_unpartition
