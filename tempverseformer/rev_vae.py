@@ -185,7 +185,9 @@ class Transition(nn.Module):
 
 class Stage(nn.Module):
     "A transition, then the reversible blocks of its resolution run by the engine in the config's gradient mode."
-    def __init__(self, transition: Transition, blocks: list[ReversibleBlock], config: 'RevVAEConfig'):
+    def __init__(self, transition: nn.Module, blocks: list[ReversibleBlock],
+                 config, # what sets the gradient mode: anything with grad_mode and preserve_rng (RevVAEConfig, 10's VisionConfig)
+                ):
         super().__init__()
         self.transition, self.blocks, self.c = transition, nn.ModuleList(blocks), config
     def forward(self, x):
