@@ -394,7 +394,10 @@ class Trainer:
                                log_with='wandb' if cfg.wandb != 'disabled' else None, project_dir=str(self.out))
         seed_everything(cfg.seed)                                         # same initial weights in every process
         if cfg.mode == 'temporal_only':
-            vae = _quiet(vae_class(cfg.vae_kind).from_pretrained, cfg.vae_checkpoint).requires_grad_(False).eval()
+            try: vae = _quiet(vae_class(cfg.vae_kind).from_pretrained, cfg.vae_checkpoint).requires_grad_(False).eval()
+            except ValueError as e:                                       # e.g. a rev_vae directory read as a vae: pydantic's field list
+                raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} does not hold a {cfg.vae_kind} (vae_kind / --vae chooses the "
+                                 f"kind: vae or rev_vae): {str(e).splitlines()[0]}") from None
             if vae.config != cfg.vae_config:
                 raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} holds a VAE whose config differs from {cfg.vae_kind}")
         else: vae = make_vae(cfg)
