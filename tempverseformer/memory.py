@@ -26,7 +26,7 @@ from .metrics import lpips_from_weights, rows_to_csv
 
 # %% ../nbs/07_memory.ipynb #f23cdfb4
 CONFIG_OF = dict(tempverseformer='rev-transformer', vanilla_transformer='vanilla-transformer',
-                 pipe_transformer='pipe-transformer', lstm='lstm')
+                 pipe_transformer='pipe-transformer', lstm='lstm', tlb='tlb')
 VAE_MODELS = ('vae', 'rev_vae', 'none')   # the convolutional VAE, the reversible MViT VAE, or the temporal model alone on latents
 
 def cell_valid(temp_model: str | None, vae_model: str, train_type: str) -> bool:
@@ -267,7 +267,7 @@ def memory_ratios(records: list[dict]) -> list[str]:
         tvf = [sel[('tempverseformer', t)]['saved_bytes'] for t in ts if ('tempverseformer', t) in sel]
         if len(tvf) > 1:
             lines.append(f"TempVerseFormer {where}: bytes saved for backward at t = {ts[-1]} are {tvf[-1] / tvf[0]:.3f}x those at t = {ts[0]}.")
-        for m in ('vanilla_transformer', 'pipe_transformer', 'lstm'):
+        for m in TEMPORAL_MODELS[1:]:
             both = [t for t in ts if (m, t) in sel and ('tempverseformer', t) in sel]
             if both:
                 t = both[-1]
@@ -283,7 +283,7 @@ def memory_cli(argv: list[str] | None = None):
         "Training memory (bytes saved for backward, peak), step time and FLOPs of the temporal models as the horizon grows. "
         "Defaults: the article's grid on a GPU, a CPU-sized grid (tiny preset) elsewhere. Resumable: cells already in "
         "OUT/memory.json are skipped.")
-    p.add_argument('--temp_models', nargs='+', choices=TEMPORAL_MODELS, help="default: all four")
+    p.add_argument('--temp_models', nargs='+', choices=TEMPORAL_MODELS, help="default: all of them")
     p.add_argument('--vae_models', nargs='+', choices=VAE_MODELS, help="default: all of them")
     p.add_argument('--batches', nargs='+', type=int)
     p.add_argument('--time_steps', nargs='+', type=int, help="horizons t")

@@ -621,7 +621,7 @@ REFERENCE_HUB_REPO = 'LKyluk/TempVerseFormer'
 def _reference_name(name: str) -> str:
     "This library's config name for a reference experiment name ('all-patterns' is 'all' here)."
     model, _, pattern = name.partition('--')
-    models = available_configs()['models']                               # the reference's model names are this library's
+    models = [m for m in available_configs()['models'] if m != 'tlb']    # the reference's model names are this library's (it has no TLB)
     if model not in models: raise ValueError(f"not a reference experiment name: {name!r} (models: {models})")
     return model + ('--' + ('all' if pattern == 'all-patterns' else pattern) if pattern else '')
 
