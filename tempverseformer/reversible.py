@@ -375,7 +375,7 @@ class _ReversibleChain(torch.autograd.Function):
             if x is not None:                                             # the stored chain input
                 xi = x.detach().requires_grad_(ctx.needs_input_grad[0])
                 with _rebuilding(): h = run(plan.head, xi, 0) if plan.head is not None else xi
-                if plan.drift is not None: plan.drift.last = _drift(x_rebuilt, h.detach(), plan, run)
+                if plan.drift is not None: plan.drift.last = _drift(x_rebuilt, h.detach(), plan, run).detach()
                 if plan.head is not None and h.requires_grad: _backward(h, dx); dx = xi.grad
         grads = [leaves.pop(p).grad for p in params]   # drop the stand-ins: autograd can then reuse the buffers
         return (dx if ctx.needs_input_grad[0] else None, None, *grads)

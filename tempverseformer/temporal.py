@@ -107,7 +107,7 @@ class AttentionSubBlock(nn.Module):
         qs, ks, vs = (u.split(q.shape[2] // (T + 1), dim=2) for u in (q, k, v))
         out = [self._attend(qs[0], ks[0], vs[0])]
         for g, mem in enumerate(self.memory, 1):
-            km, vm = self.qkv(self.norm(mem)).view(len(mem), 3, self.heads, -1)[:, 1:].permute(1, 2, 0, 3)   # 2 x (h, m, d)
+            km, vm = self.qkv(self.norm(mem)).view(len(mem), 3, self.heads, mem.shape[1] // self.heads)[:, 1:].permute(1, 2, 0, 3)   # 2 x (h, m, d)
             km, vm = (u.expand(q.shape[0], *u.shape) for u in (km, vm))
             out.append(self._attend(qs[g], torch.cat([ks[0], ks[g], km], 2), torch.cat([vs[0], vs[g], vm], 2)))
         return torch.cat(out, dim=2)
@@ -282,7 +282,7 @@ class TLBNet(nn.Module):
         return torch.cat(out, dim=1), s
 
     def forward(self, z, t):
-        h, s = self.head(z), self.slow.expand(z.shape[0], -1, -1)
+        h, s = self.head(z), self.slow.repeat(z.shape[0], 1, 1)             # a copy: a view of a parameter misleads hooks under no_grad
         for _ in range(t): h, s = self.step(h, s)
         return self.tail(h)
 
@@ -298,9 +298,8 @@ class TemporalModel(nn.Module, PyTorchModelHubMixin,
         self.config = config
         self.net = NETS[config.name](config)
 
-    def forward(self, z: torch.Tensor, # (B, N, D) latent window
-                t: int, # horizon: how many steps ahead
-               ) -> torch.Tensor:
+    def check_window(self, z: torch.Tensor, t: int) -> int:
+        "Raise a clear error unless `z` is a finite floating-point window `(B, N, D)` of this model's N and D; returns `t` checked."
         t = check_int('t', t, min=0)
         c = self.config
         if not torch.is_tensor(z) or not z.is_floating_point() or z.dim() != 3:
@@ -310,6 +309,12 @@ class TemporalModel(nn.Module, PyTorchModelHubMixin,
         if z.shape[1] != c.context and c.name != 'lstm':
             raise ValueError(f"z must hold N = context = {c.context} frames (the size of the position table), got {z.shape[1]}")
         if not torch.isfinite(z).all(): raise ValueError("z holds non-finite values (nan or inf)")
+        return t
+
+    def forward(self, z: torch.Tensor, # (B, N, D) latent window
+                t: int, # horizon: how many steps ahead
+               ) -> torch.Tensor:
+        t = self.check_window(z, t)
         return z if t == 0 else self.net(z, t)
 
     def last_drift(self) -> float | None:
