@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TaskView', 'MemoryTuned', 'finetune']
 
-# %% ../nbs/11_tlb_memory.ipynb #36cabdf9
+# %% ../nbs/11_tlb_memory.ipynb #dc184f6f
 import copy
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .reversible import reversible_chain
 from .temporal import TemporalModel, TemporalConfig
 from .train import LatentPool, TrainConfig, learning_rate, step_losses
 
-# %% ../nbs/11_tlb_memory.ipynb #4c6f79fa
+# %% ../nbs/11_tlb_memory.ipynb #c6591840
 class _FanOut(nn.Module):
     "The original input projection, its window repeated once per task along the tokens: `(B, N, D)` -> `(B, (T+1) N, 2E)`."
     def __init__(self, head: nn.Module, copies: int):
@@ -116,7 +116,7 @@ class MemoryTuned(nn.Module):
         model.load_state_dict(d['state_dict'])
         return model
 
-# %% ../nbs/11_tlb_memory.ipynb #cc159a5b
+# %% ../nbs/11_tlb_memory.ipynb #491e8fd2
 def finetune(model: nn.Module, # trained behind `model(z, t)`: `MemoryTuned.task(g)`, or a `TemporalModel`
              params: list[nn.Parameter], # what the optimizer updates (e.g. `MemoryTuned.task_parameters(g)`)
              pool: LatentPool, # the new task's training windows (`encode_clips` of its pattern group)
