@@ -26,7 +26,7 @@ from .metrics import lpips_from_weights, rows_to_csv
 
 # %% ../nbs/07_memory.ipynb #f23cdfb4
 CONFIG_OF = dict(tempverseformer='rev-transformer', vanilla_transformer='vanilla-transformer',
-                 pipe_transformer='pipe-transformer', lstm='lstm', tlb='tlb')
+                 pipe_transformer='pipe-transformer', lstm='lstm', tlb='tlb', spacetime='spacetime')
 VAE_MODELS = ('vae', 'rev_vae', 'none')   # the convolutional VAE, the reversible MViT VAE, or the temporal model alone on latents
 
 def cell_valid(temp_model: str | None, vae_model: str, train_type: str) -> bool:

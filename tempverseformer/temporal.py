@@ -6,7 +6,8 @@
 __all__ = ['TEMPORAL_MODELS', 'MODEL_DEFAULTS', 'TEMPORAL_PRESETS', 'NETS', 'REFERENCE_KINDS', 'TemporalConfig', 'init_linear',
            'DropPath', 'AttentionSubBlock', 'CrossAttentionSubBlock', 'MLPSubBlock', 'sincos_table', 'InputProjection',
            'OutputHead', 'ResidualBlock', 'TempVerseFormerNet', 'VanillaTransformerNet', 'PipeTransformerNet',
-           'Seq2SeqLSTMNet', 'CrossBlock', 'TLBNet', 'TemporalModel', 'build_temporal_model']
+           'Seq2SeqLSTMNet', 'CrossBlock', 'TLBNet', 'GridTokens', 'GridHead', 'AxisAttention', 'SpaceTimeNet',
+           'TemporalModel', 'build_temporal_model']
 
 # %% ../nbs/04_temporal.ipynb #09054c41
 from typing import Literal
@@ -21,11 +22,11 @@ from .core import Config, check_int
 from .reversible import DriftMonitor, ReversibleBlock, reversible_chain
 
 # %% ../nbs/04_temporal.ipynb #1c25797d
-TEMPORAL_MODELS = ('tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb')
+TEMPORAL_MODELS = ('tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb', 'spacetime')
 
 class TemporalConfig(Config):
     "Shape and options of a temporal model; `name` chooses which."
-    name: Literal['tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb'] = 'tempverseformer'
+    name: Literal['tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb', 'spacetime'] = 'tempverseformer'
     latent_dim: int = 256          # D: size of a latent frame
     embed_dim: int = 768           # E: width of the transformer (and of the LSTM)
     heads: int = 8                 # attention heads
@@ -41,14 +42,18 @@ class TemporalConfig(Config):
     chunk_size: int = 4            # tlb: frames per chunk of the fast stream
     latents: int = 4               # tlb: tokens of the slow stream
     cross_every: int = 2           # tlb: the fast stream reads the slow one after fast blocks 0, r, 2r, ... (r = cross_every)
+    grid: int = 4                  # spacetime: a frame's latent is a grid x grid of latent_dim / grid^2 channels (the VAE's latent_grid)
 
     @model_validator(mode='after')
     def _check(self):
-        for f in ('latent_dim', 'embed_dim', 'heads', 'depth', 'context', 'chunk_size', 'latents', 'cross_every'):
+        for f in ('latent_dim', 'embed_dim', 'heads', 'depth', 'context', 'chunk_size', 'latents', 'cross_every', 'grid'):
             if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.embed_dim % self.heads: raise ValueError(f"heads = {self.heads} must divide embed_dim = {self.embed_dim}")
         for f in ('dropout', 'drop_path'):
             if not 0 <= getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must lie in [0, 1)")
+        if self.name == 'spacetime':
+            if self.latent_dim % self.grid ** 2: raise ValueError(f"latent_dim = {self.latent_dim} must be a multiple of grid^2 = {self.grid ** 2}")
+            if self.depth < 2: raise ValueError(f"spacetime needs depth >= 2 (its blocks alternate spatial and temporal attention), got {self.depth}")
         if self.exact_bits is not None and not 8 <= self.exact_bits <= 48:
             raise ValueError(f"exact_bits = {self.exact_bits} must lie in [8, 48] (int64 streams keep 63 - bits integer bits)")
         return self
@@ -286,8 +291,58 @@ class TLBNet(nn.Module):
         for _ in range(t): h, s = self.step(h, s)
         return self.tail(h)
 
+
+
+# %% ../nbs/04_temporal.ipynb #95e1c3c6
+class GridTokens(nn.Module):
+    "Latent frames `(B, N, D)`, each a k x k grid of c channels flattened channel-major, -> tokens `(B, N, k^2, streams*E)` with learned time and space positions."
+    def __init__(self, latent_dim: int, embed_dim: int, context: int, grid: int, streams: int = 2, pos_init: str = 'zeros'):
+        super().__init__()
+        self.P, self.streams = grid * grid, streams
+        self.proj = nn.Linear(latent_dim // self.P, embed_dim)
+        start = lambda n: torch.zeros(n, embed_dim) if pos_init == 'zeros' else sincos_table(n, embed_dim)
+        self.time, self.space = nn.Parameter(start(context)), nn.Parameter(start(self.P))
+        init_linear(self)
+    def forward(self, z):
+        B, N, D = z.shape
+        tokens = z.reshape(B, N, D // self.P, self.P).transpose(2, 3)      # (B, N, P, c)
+        h = self.proj(tokens) + self.time[:, None] + self.space            # (B, N, P, E)
+        return torch.cat([h] * self.streams, dim=-1)
+
+class GridHead(nn.Module):
+    "Tokens `(B, N, P, width)` -> latent frames `(B, N, D)`: `OutputHead` per token to c channels, flattened channel-major."
+    def __init__(self, width: int, latent_dim: int, grid: int):
+        super().__init__(); self.head = OutputHead(width, latent_dim // (grid * grid), hidden=True)
+    def forward(self, h): return self.head(h).transpose(2, 3).flatten(2)    # (B, N, c, P) -> (B, N, D)
+
+class AxisAttention(nn.Module):
+    "Self-attention (`AttentionSubBlock`) along one axis of a token grid `(B, N, P, E)`: among a frame's P tokens ('space') or a position's N frames ('time')."
+    def __init__(self, dim: int, heads: int, axis: str, dropout: float = 0.0, drop_path: float = 0.0):
+        super().__init__()
+        if axis not in ('space', 'time'): raise ValueError(f"axis must be 'space' or 'time', got {axis!r}")
+        self.axis, self.attn = axis, AttentionSubBlock(dim, heads, dropout, drop_path)
+    def forward(self, x):
+        B, N, P, E = x.shape
+        if self.axis == 'space': return self.attn(x.reshape(B * N, P, E)).reshape(B, N, P, E)
+        return self.attn(x.transpose(1, 2).reshape(B * P, N, E)).reshape(B, P, N, E).transpose(1, 2)
+
+class SpaceTimeNet(nn.Module):
+    "TempVerseFormer over a grid of tokens per frame: reversible blocks alternating spatial and temporal attention, applied t times by the engine."
+    def __init__(self, c: TemporalConfig):
+        super().__init__()
+        self.c = c
+        self.head = GridTokens(c.latent_dim, c.embed_dim, c.context, c.grid, streams=2, pos_init=c.pos_init)
+        self.blocks = nn.ModuleList([ReversibleBlock(AxisAttention(c.embed_dim, c.heads, 'space' if i % 2 == 0 else 'time', c.dropout, c.drop_path),
+                                                     MLPSubBlock(c.embed_dim, c.mlp_ratio, c.dropout, c.drop_path), frac_bits=c.exact_bits)
+                                     for i in range(c.depth)])
+        self.tail = GridHead(2 * c.embed_dim, c.latent_dim, c.grid)
+        self.drift = DriftMonitor()
+    def forward(self, z, t):
+        drift = self.drift if self.c.grad_mode not in ('vanilla', 'checkpoint') else None
+        return reversible_chain(z, self.blocks, t, self.c.grad_mode, self.head, self.tail, self.c.preserve_rng, drift)
+
 NETS = dict(tempverseformer=TempVerseFormerNet, vanilla_transformer=VanillaTransformerNet,
-            pipe_transformer=PipeTransformerNet, lstm=Seq2SeqLSTMNet, tlb=TLBNet)
+            pipe_transformer=PipeTransformerNet, lstm=Seq2SeqLSTMNet, tlb=TLBNet, spacetime=SpaceTimeNet)
 
 # %% ../nbs/04_temporal.ipynb #02fc88d5
 class TemporalModel(nn.Module, PyTorchModelHubMixin,

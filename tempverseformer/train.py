@@ -83,6 +83,7 @@ class TrainConfig(Config):
         pairs = [(f'{k}.image_size', v.image_size, 'data.size', d.size), (f'{k}.channels', v.channels, 'data.channels', d.channels),
                  ('temporal.latent_dim', m.latent_dim, f'{k}.latent_dim', v.latent_dim),
                  ('temporal.context', m.context, 'data.context', d.context)]
+        if m.name == 'spacetime' and k == 'vae': pairs.append(('temporal.grid', m.grid, 'vae.latent_grid', v.latent_grid))
         for a, va, b, vb in pairs:
             if va != vb: raise ValueError(f"{a} = {va} must equal {b} = {vb}")
         for f in ('steps', 'kl_warmup', 'log_every', 'keep_checkpoints', 'val_batches', 'val_batch_size', 'num_reps'):

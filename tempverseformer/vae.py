@@ -19,7 +19,8 @@ class VAEConfig(Config):
     "Shape of the frame <-> latent VAE; the defaults are the article's (reference field names in the comments)."
     image_size: int = 64                                  # frames are image_size x image_size (render_window_size)
     channels: int = 3                                     # colour channels of a frame (im_channels)
-    latent_dim: int = 256                                 # D: channels of the 1x1 latent (z_channels)
+    latent_dim: int = 256                                 # D: size of a frame's latent (z_channels: the channels of a 1x1 latent)
+    latent_grid: int = 1                                  # k: the latent is a k x k grid of D / k^2 channels, D flattened channel-major (1: the article's)
     down_channels: list[int] = [8, 16, 32, 64, 128, 256, 384]  # width at each level (down_channels)
     down_sample: list[bool] | None = None                 # which levels halve the resolution (down_sample; mirrored in the decoder); None: all
     attention: list[bool] = [False, False, False, True, True, True]  # self-attention in each down and mirrored up level (attn_down)
@@ -32,8 +33,15 @@ class VAEConfig(Config):
 
     @property
     def downs(self) -> list[bool]:
-        "The down-sampling flags, the default resolved."
-        return self.down_sample if self.down_sample is not None else [True] * (len(self.down_channels) - 1)
+        "The down-sampling flags, the default resolved: every level halves, except the last log2(k) (they keep the k x k grid)."
+        if self.down_sample is not None: return self.down_sample
+        levels, keep = len(self.down_channels) - 1, self.latent_grid.bit_length() - 1
+        return [i < levels - keep for i in range(levels)]
+
+    @property
+    def latent_channels(self) -> int:
+        "c: channels of the latent grid, D / k^2."
+        return self.latent_dim // self.latent_grid ** 2
 
     @property
     def mids(self) -> list[int]:
@@ -48,11 +56,14 @@ class VAEConfig(Config):
             flags = getattr(self, name)
             if flags is not None and len(flags) != levels:
                 raise ValueError(f"{name} = {flags} needs one flag per level ({levels}), got {len(flags)}")
+        k = self.latent_grid
+        if k < 1 or k & (k - 1): raise ValueError(f"latent_grid = {k} must be a power of two >= 1")
+        if self.latent_dim % (k * k): raise ValueError(f"latent_dim = {self.latent_dim} must be a multiple of latent_grid^2 = {k * k}")
         halvings = sum(self.downs)
-        if self.image_size != 2 ** halvings:
-            raise ValueError(f"image_size = {self.image_size} cannot be reduced to a 1x1 latent by the {halvings} halving "
-                             f"levels of down_sample (which need image_size = {2 ** halvings}); give image_size a power of "
-                             f"two and as many True entries in down_sample as its log2")
+        if self.image_size != k * 2 ** halvings:
+            raise ValueError(f"image_size = {self.image_size} cannot be reduced to a {k}x{k} latent by the {halvings} halving "
+                             f"levels of down_sample (which need image_size = {k * 2 ** halvings}); give image_size a power of "
+                             f"two and as many True entries in down_sample as log2(image_size / latent_grid)")
         mids = self.mids
         if mids[0] != self.down_channels[-1] or mids[-1] != self.down_channels[-1]:
             raise ValueError(f"mid_channels = {mids} must start and end at down_channels[-1] = {self.down_channels[-1]}")
@@ -121,8 +132,8 @@ class MidLevel(nn.Module):
 # %% ../nbs/02_vae.ipynb #900a101e
 class VAEBase(nn.Module):
     "The contract of every VAE here: frames `(..., C, H, W)` in [-1, 1] <-> latents `(..., D)` through a diagonal-Gaussian bottleneck. "
-    "A subclass sets `config` (with `image_size`, `channels`, `latent_dim`), `encoder`: `(n, C, H, W) -> (n, 2D, 1, 1)` (means, then "
-    "log-variances) and `decoder`: `(n, D, 1, 1) -> (n, C, H, W)`."
+    "A subclass sets `config` (with `image_size`, `channels`, `latent_dim`, optionally `latent_grid`), `encoder`: `(n, C, H, W) -> "
+    "(n, 2c, k, k)` (means, then log-variances; c k^2 = D, k = 1 unless the config has a grid) and `decoder`: `(n, c, k, k) -> (n, C, H, W)`."
     def _check_frames(self, x):
         c = self.config
         if x.dim() < 4 or tuple(x.shape[-3:]) != (c.channels, c.image_size, c.image_size):
@@ -143,7 +154,8 @@ class VAEBase(nn.Module):
         "Frames `(..., C, H, W)` from latents `(..., D)`."
         if z.dim() < 1 or z.shape[-1] != self.config.latent_dim:
             raise ValueError(f"latents must have shape (..., {self.config.latent_dim}), got {tuple(z.shape)}")
-        out = self.decoder(z.reshape(-1, z.shape[-1], 1, 1))
+        k = getattr(self.config, 'latent_grid', 1)
+        out = self.decoder(z.reshape(-1, z.shape[-1] // (k * k), k, k))   # channel-major, as `encode` flattens it
         return out.reshape(*z.shape[:-1], *out.shape[1:])
 
     def forward(self, x: torch.Tensor, sample: bool | None = None):
@@ -161,16 +173,16 @@ class VAE(VAEBase, PyTorchModelHubMixin, coders={VAEConfig: (lambda c: c.to_dict
     def __init__(self, config: VAEConfig = VAEConfig()):
         super().__init__()
         self.config = c = config
-        ch, mid, D, L = c.down_channels, c.mids, c.latent_dim, range(len(c.down_channels) - 1)
+        ch, mid, D, L = c.down_channels, c.mids, c.latent_channels, range(len(c.down_channels) - 1)   # D: the grid's channels
         level = lambda cin, cout, layers, i, resample: Level(cin, cout, layers, c.attention[i], c.groups, c.heads,
                                                              resample if c.downs[i] else None)
-        self.encoder = nn.Sequential(                                     # (B, C, H, W) -> (B, 2D, 1, 1)
+        self.encoder = nn.Sequential(                                     # (B, C, H, W) -> (B, 2c, k, k)
             nn.Conv2d(c.channels, ch[0], 3, padding=1),
             *[level(ch[i], ch[i + 1], c.down_layers, i, 'down') for i in L],
             *[MidLevel(mid[i], mid[i + 1], c.mid_layers, c.groups, c.heads) for i in range(len(mid) - 1)],
             nn.GroupNorm(c.groups, ch[-1]), nn.SiLU(), nn.Conv2d(ch[-1], 2 * D, 3, padding=1),
             nn.Conv2d(2 * D, 2 * D, 1))                                   # the "pre-quantisation" 1x1 conv
-        self.decoder = nn.Sequential(                                     # (B, D, 1, 1) -> (B, C, H, W)
+        self.decoder = nn.Sequential(                                     # (B, c, k, k) -> (B, C, H, W)
             nn.Conv2d(D, D, 1),                                           # the "post-quantisation" 1x1 conv
             nn.Conv2d(D, mid[-1], 3, padding=1),
             *[MidLevel(mid[i], mid[i - 1], c.mid_layers, c.groups, c.heads) for i in reversed(range(1, len(mid)))],
