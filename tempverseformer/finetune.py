@@ -54,7 +54,7 @@ class MemoryTuned(nn.Module):
     def add_task(self, m: int) -> int:
         "Add a task: `m` memory tokens per attention layer, N(0, 0.02), and a new output head (a copy of the original's); returns its number."
         m = check_int('m', m, min=0)
-        for b in self.base.net.blocks: b.F.add_memory(m)
+        for b in self.base.net.blocks: b.F.add_memory(m, tokens=self.base.config.context)
         self.heads.append(copy.deepcopy(self.base.net.tail).requires_grad_(True))
         self.memory_sizes.append(m)
         return self.tasks

@@ -93,11 +93,16 @@ class AttentionSubBlock(nn.Module):
         self.proj = nn.Linear(dim, dim)
         self.drop, self.drop_path = _dropout(dropout), DropPath(drop_path)
         self.memory = nn.ParameterList()                                   # one (m, dim) set of memory tokens per added task
+        self.task_tokens: int | None = None                                # tokens of each task's group, once a task is added
         init_linear(self)
 
-    def add_memory(self, m: int) -> int:
+    def add_memory(self, m: int, # memory tokens of the new task
+                   tokens: int, # tokens of each task's group (the window's N): inputs must then hold (tasks + 1) * tokens
+                  ) -> int:
         "Add a task with `m` learnable memory tokens drawn from N(0, 0.02); returns the task's number (1, 2, ...)."
-        m = check_int('m', m, min=0)
+        m, tokens = check_int('m', m, min=0), check_int('tokens', tokens, min=1)
+        if self.task_tokens not in (None, tokens): raise ValueError(f"tasks here have groups of {self.task_tokens} tokens, got tokens = {tokens}")
+        self.task_tokens = tokens
         w = self.qkv.weight
         self.memory.append(nn.Parameter(0.02 * torch.randn(m, w.shape[1], dtype=w.dtype, device=w.device)))
         return len(self.memory)
@@ -108,8 +113,9 @@ class AttentionSubBlock(nn.Module):
     def _attend_tasks(self, q, k, v):
         "Task 0's tokens attend among themselves; task g's to task 0's, to their own and to task g's memory (the block mask, by blocks)."
         T = len(self.memory)
-        if q.shape[2] % (T + 1): raise ValueError(f"with {T} added task(s) the tokens must be {T + 1} equal groups, got {q.shape[2]} tokens")
-        qs, ks, vs = (u.split(q.shape[2] // (T + 1), dim=2) for u in (q, k, v))
+        if q.shape[2] != (T + 1) * self.task_tokens:
+            raise ValueError(f"with {T} added task(s) the input must hold {T + 1} groups of {self.task_tokens} tokens, got {q.shape[2]} tokens")
+        qs, ks, vs = (u.split(self.task_tokens, dim=2) for u in (q, k, v))
         out = [self._attend(qs[0], ks[0], vs[0])]
         for g, mem in enumerate(self.memory, 1):
             km, vm = self.qkv(self.norm(mem)).view(len(mem), 3, self.heads, mem.shape[1] // self.heads)[:, 1:].permute(1, 2, 0, 3)   # 2 x (h, m, d)
