@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #7bc0cff5
 from __future__ import annotations
-import contextlib, datetime, io, json, os, random, sys, tempfile
+import argparse, contextlib, datetime, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Callable
@@ -15,9 +15,10 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 # %% auto #0
-__all__ = ['FloatRange', 'IntRange', 'check_int', 'ConfigError', 'merge_dicts', 'Config', 'seed_everything', 'get_device',
-           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'CliResult', 'run_cli',
-           'one_thread_in_test_workers']
+__all__ = ['FloatRange', 'IntRange', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError', 'merge_dicts',
+           'field_comments', 'Config', 'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device',
+           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'CliResult', 'run_cli', 'cli_parser',
+           'parse_horizons', 'cli_style_problems', 'one_thread_in_test_workers']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -60,6 +61,30 @@ def merge_dicts(base: dict, overrides: dict) -> dict:
     return out
 
 # %% ../nbs/00_core.ipynb #610cac3a
+_FIELD_COMMENTS = weakref.WeakKeyDictionary()   # config class -> {field: comment}, read when the class is made
+
+def _class_body(name: str) -> list[str]:
+    "Source lines of the body of `class name`, read from the frames that are running its class statement (a module, or a notebook cell)."
+    f = sys._getframe(1)
+    while f is not None:
+        lines = linecache.getlines(f.f_code.co_filename)
+        for i, line in enumerate(lines):
+            m = re.match(rf'(\s*)class {name}\b', line)
+            if not m: continue
+            body = []
+            for b in lines[i + 1:]:
+                if b.strip() and len(b) - len(b.lstrip()) <= len(m.group(1)): break
+                body.append(b)
+            return body
+        f = f.f_back
+    return []
+
+def field_comments(cls: type) -> dict[str, str]:
+    "The comment after each field of a config class and of its config bases, `{field: comment}` (`name: type = default  # comment`)."
+    out = {}
+    for klass in reversed(cls.__mro__): out.update(_FIELD_COMMENTS.get(klass, {}))
+    return {n: c for n, c in out.items() if n in cls.model_fields}
+
 class Config(BaseModel):
     "Base of every config: typed fields, unknown fields rejected, immutable, YAML round trip, readable errors."
     model_config = ConfigDict(extra='forbid', frozen=True)
@@ -69,6 +94,20 @@ class Config(BaseModel):
         except ValidationError as e:
             lines = [_describe(err, list(type(self).model_fields)) for err in e.errors()]
             raise ConfigError(f"invalid {type(self).__name__}:\n" + '\n'.join(lines)) from None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        "Give each config class an `__init__` whose signature lists its fields and whose docstring their comments (what `show_doc` shows)."
+        super().__pydantic_init_subclass__(**kwargs)
+        def __init__(self, **data): Config.__init__(self, **data)
+        found = (re.match(r'\s+(\w+)\s*:[^#]*?#\s*(.+)$', line) for line in _class_body(cls.__name__))
+        _FIELD_COMMENTS[cls] = {m.group(1): m.group(2).strip() for m in found if m and m.group(1) in cls.model_fields}
+        P, comments = inspect.Parameter, field_comments(cls)
+        __init__.__signature__ = inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + [
+            P(n, P.KEYWORD_ONLY, default=f.get_default(call_default_factory=True), annotation=f.annotation) for n, f in cls.model_fields.items()])
+        __init__.__doc__ = "Parameters\n----------\n" + ''.join(f"{n} :\n    {comments[n]}\n" for n in cls.model_fields if n in comments)
+        __init__.__qualname__, __init__.__module__ = f"{cls.__qualname__}.__init__", cls.__module__
+        cls.__init__ = __init__
 
     def replace(self, **overrides) -> Config:
         "A new, validated config with `overrides` applied (nested configs take dicts of their own fields)."
@@ -103,6 +142,45 @@ def seed_everything(seed: int) -> int:
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
     return seed
+
+# %% ../nbs/00_core.ipynb #5aac44c6
+REPO_URL, DOCS_URL = 'https://github.com/tempverseformer/tempverseformer', 'https://tempverseformer.github.io/tempverseformer'
+
+MODEL_CARD = """---
+{{ card_data }}
+---
+
+# {{ class_name }}
+
+A `{{ class_name }}` of [TempVerseFormer]({{ repo_url }}), memory-efficient temporal modelling with reversible transformers ([docs]({{ docs_url }})).
+
+```python
+from {{ module }} import {{ class_name }}
+model = {{ class_name }}.from_pretrained("this repository or directory")
+```
+
+## Config
+
+```yaml
+{{ config }}```
+"""
+
+def hub_card(*tags: str) -> dict:
+    "Class arguments of `PyTorchModelHubMixin` for this library's model cards: library name, license, links, template, `tags`."
+    return dict(library_name='tempverseformer', license='apache-2.0', repo_url=REPO_URL, docs_url=DOCS_URL,
+                model_card_template=MODEL_CARD, tags=['tempverseformer', 'pytorch', *tags])
+
+def home_module(cls: type) -> str:
+    "The package module a class is exported to (its `__module__`, or, for a class run from its notebook, the module nbdev exports it to)."
+    if cls.__module__.startswith('tempverseformer'): return cls.__module__
+    from tempverseformer._modidx import d
+    return next((m for m, syms in d['syms'].items() if f'{m}.{cls.__name__}' in syms), cls.__module__)
+
+class HubCard:
+    "Mixed in before `PyTorchModelHubMixin`: the model card names the class and shows `self.config` as YAML."
+    def generate_model_card(self, *args, **kwargs):
+        return super().generate_model_card(*args, class_name=type(self).__name__, module=home_module(type(self)),
+                                           config=self.config.to_yaml(), **kwargs)
 
 # %% ../nbs/00_core.ipynb #1e677951
 def get_device(device: str | torch.device | None = None, # 'auto'/None picks cuda when available, else cpu
@@ -170,6 +248,47 @@ def run_cli(main: Callable, argv: list[str]) -> CliResult:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             if isinstance(e.code, str): print(e.code, file=sys.stderr)
     return CliResult(code, out.getvalue(), err.getvalue())
+
+# %% ../nbs/00_core.ipynb #a01fe927
+def cli_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    "The parser every `tvf_*` tool starts from: its name, what it does, and `--version`."
+    from tempverseformer import __version__
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    p.add_argument('--version', action='version', version=f"%(prog)s {__version__}", help="print the version and exit")
+    return p
+
+def parse_horizons(text: str) -> list[int]:
+    "'1-12', '1,2,4,8', '1,4,16-18' or '3' -> sorted distinct horizons >= 1 (what every `--horizons` takes)."
+    out = set()
+    try:
+        for part in text.replace(' ', ',').split(','):
+            if not part: continue
+            lo, _, hi = part.partition('-')
+            out.update(range(int(lo), int(hi or lo) + 1))
+    except ValueError: out = set()
+    if not out or min(out) < 1: raise ValueError(f"horizons must look like '1-12' or '1,2,4' with values >= 1, got {text!r}")
+    return sorted(out)
+
+class _Parsed(Exception): pass
+
+def cli_style_problems(main: Callable, # a CLI function `main(argv)` built on `argparse`
+                      ) -> list[str]:
+    "What in `main`'s options breaks the command-line style above: long options not lower-case and hyphenated, options without help, no `--version`."
+    from unittest import mock
+    seen = []
+    def grab(self, *args, **kwargs): seen.append(self); raise _Parsed
+    with mock.patch.object(argparse.ArgumentParser, 'parse_args', grab):
+        try: main([])
+        except _Parsed: pass
+    if not seen: return [f"{getattr(main, '__name__', main)} never parsed its arguments with argparse"]
+    p, problems = seen[0], []
+    for act in p._actions:
+        name = '/'.join(act.option_strings) or act.dest
+        problems += [f"{o}: long options are lower-case words joined by hyphens" for o in act.option_strings
+                     if o.startswith('--') and not re.fullmatch(r'--[a-z0-9]+(-[a-z0-9]+)*', o)]
+        if not act.help: problems.append(f"{name}: no help text")
+    if '--version' not in p._option_string_actions: problems.append("no --version")
+    return problems
 
 # %% ../nbs/00_core.ipynb #173c851a
 def one_thread_in_test_workers():

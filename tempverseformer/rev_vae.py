@@ -16,7 +16,7 @@ from pydantic import model_validator
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-from .core import Config
+from .core import Config, HubCard, hub_card
 from .reversible import ReversibleBlock, reversible_chain
 from .temporal import DropPath, MLPSubBlock, init_linear
 from .vae import Level, VAEBase
@@ -207,7 +207,8 @@ class StageStack(nn.Module):
         return x.permute(0, 3, 1, 2)
 
 # %% ../nbs/09_rev_vae.ipynb #117b470d
-class RevVAE(VAEBase, PyTorchModelHubMixin, coders={RevVAEConfig: (lambda c: c.to_dict(), lambda d: RevVAEConfig(**d))}):
+class RevVAE(VAEBase, HubCard, PyTorchModelHubMixin, coders={RevVAEConfig: (lambda c: c.to_dict(), lambda d: RevVAEConfig(**d))},
+             **hub_card('vae', 'reversible-transformer', 'mvit')):
     "The reversible MViT VAE: frames `(..., C, H, W)` in [-1, 1] <-> latents `(..., D)`, reversible stages run by the engine."
     def __init__(self, config: RevVAEConfig = RevVAEConfig()):
         super().__init__()

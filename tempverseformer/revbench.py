@@ -12,7 +12,7 @@ import torch.nn.functional as Fn
 from torch import nn
 
 import tempverseformer
-from .core import check_int, get_device, write_json
+from .core import check_int, cli_parser, get_device, parse_horizons, write_json
 from .reversible import ReversibleBlock, reversible_chain
 from .temporal import AttentionSubBlock, MLPSubBlock
 
@@ -210,31 +210,32 @@ def revbench_table(res: dict) -> str:
 # %% ../nbs/08_revbench.ipynb #cf750e6c
 def revbench_cli(argv: list[str] | None = None):
     "`tvf_revbench`: benchmark the gradient modes of the reversible engine; prints one JSON object."
-    p = argparse.ArgumentParser(prog='tvf_revbench', description=
+    p = cli_parser('tvf_revbench',
         "Step time, bytes kept for backward, peak memory and float32 gradient error of the reversible engine's "
         "gradient modes, measured side by side. Prints one JSON object (the table goes to standard error).")
-    p.add_argument('--version', action='version', version=f"%(prog)s {tempverseformer.__version__}")
-    p.add_argument('--size', choices=('small', 'article'), default='small',
-                   help="small: width 128, 4 heads, depth 4; article: width 768, 8 heads, depth 8 (both: batch 4, 12 tokens)")
-    for name in ('dim', 'heads', 'depth', 'batch', 'tokens'): p.add_argument(f'--{name}', type=int, help="override the size's value")
-    p.add_argument('--horizons', type=int, nargs='+', default=[1, 4, 16, 64], help="values of t")
-    p.add_argument('--variants', nargs='+', choices=list(BENCH_VARIANTS), default=list(BENCH_VARIANTS))
+    p.add_argument('--preset', choices=('tiny', 'article'), default='tiny',
+                   help="tiny: width 128, 4 heads, depth 4; article: width 768, 8 heads, depth 8 (both: batch 4, 12 tokens)")
+    for name in ('dim', 'heads', 'depth', 'batch-size', 'tokens'): p.add_argument(f'--{name}', type=int, help="override the preset's value")
+    p.add_argument('--horizons', default='1,4,16,64', help="values of t, e.g. 1,4,16,64 or 1-8 (default: %(default)s)")
+    p.add_argument('--variants', nargs='+', choices=list(BENCH_VARIANTS), default=list(BENCH_VARIANTS), metavar='VARIANT',
+                   help=f"what to measure: {', '.join(BENCH_VARIANTS)} (default: all)")
     p.add_argument('--dropouts', type=float, nargs='+', default=[0.0, 0.1], help="dropout rates to measure at")
     p.add_argument('--repeats', type=int, default=9, help="timed rounds (one step of every variant each) per cell, at least")
     p.add_argument('--min-seconds', type=float, default=4.0, help="and enough rounds for this many seconds of plain steps")
     p.add_argument('--no-peak', action='store_true', help="skip the peak-memory measurement")
-    p.add_argument('--device', default=None, help="cpu, cuda, cuda:N (default: cuda if available)")
+    p.add_argument('--device', default=None, help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     p.add_argument('--out', help="also write the JSON here")
     a = p.parse_args(argv)
-    cfg = dict(small=dict(dim=128, heads=4, depth=4, batch=4, tokens=12), article=dict(dim=768, heads=8, depth=8, batch=4, tokens=12))[a.size]
-    cfg.update({k: getattr(a, k) for k in cfg if getattr(a, k) is not None})
+    cfg = dict(tiny=dict(dim=128, heads=4, depth=4, batch=4, tokens=12), article=dict(dim=768, heads=8, depth=8, batch=4, tokens=12))[a.preset]
+    given = dict(dim=a.dim, heads=a.heads, depth=a.depth, batch=a.batch_size, tokens=a.tokens)
+    cfg.update({k: v for k, v in given.items() if v is not None})
     try:
-        for k, v in cfg.items(): check_int(f'--{k}', v, min=1)
+        for k, v in cfg.items(): check_int('--batch-size' if k == 'batch' else f'--{k}', v, min=1)
         check_int('--repeats', a.repeats, min=1)
         for d in a.dropouts:
             if not 0 <= d < 1: raise ValueError(f"--dropouts must lie in [0, 1), got {d}")
-        res = revbench(**cfg, horizons=a.horizons, variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
+        res = revbench(**cfg, horizons=parse_horizons(a.horizons), variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
                        peak_memory=not a.no_peak, device=a.device, progress=not a.no_progress)
     except ValueError as e: p.error(str(e))
     if a.out: write_json(a.out, res)

@@ -15,7 +15,7 @@ import torch.nn.functional as Fn
 from pydantic import field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
-from .core import Config, FloatRange, IntRange, check_int
+from .core import Config, FloatRange, IntRange, check_int, cli_parser
 
 # %% auto #0
 __all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
@@ -519,7 +519,7 @@ def benchmark(cfg: ShapeKitConfig = ShapeKitConfig(), # what to draw
 # %% ../nbs/01_shapekit.ipynb #115e82f9
 def shapekit_cli(argv: list[str] | None = None):
     "`tvf_shapekit`: write a preview of shapekit sequences, or benchmark the generator (`--bench`). Prints JSON."
-    p = argparse.ArgumentParser(prog='tvf_shapekit', description=
+    p = cli_parser('tvf_shapekit',
         "Preview shapekit sequences as a PNG grid (rows = samples, columns = frames) and optionally a GIF, "
         "or benchmark the generator. Prints one JSON object.")
     p.add_argument('--out', default='shapekit_preview', help="output directory (default: %(default)s)")
@@ -529,23 +529,23 @@ def shapekit_cli(argv: list[str] | None = None):
     p.add_argument('--shapes', nargs='+', choices=SHAPES, help="shape kinds (default: the config's)")
     p.add_argument('--samples', type=int, default=2, help="rows (per pattern in the default showcase)")
     p.add_argument('--frames', type=int, default=16, help="frames per row")
-    p.add_argument('--size', type=int, help="frame size in pixels (power of two)")
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--frame-size', type=int, help="frame size in pixels, a power of two (default: the config's)")
+    p.add_argument('--seed', type=int, default=0, help="draws the previewed samples (default: %(default)s)")
     p.add_argument('--gif', action='store_true', help="also write an animated GIF")
     p.add_argument('--bench', action='store_true', help="benchmark instead of previewing")
-    p.add_argument('--bench-batch', type=int, default=64, help="sequences per batch in the benchmark")
+    p.add_argument('--batch-size', type=int, default=64, help="sequences per batch in the benchmark (default: %(default)s)")
     p.add_argument('--bench-frames', type=int, default=24, help="frames per sequence in the benchmark")
     p.add_argument('--bench-seconds', type=float, default=3.0, help="benchmark duration")
     a = p.parse_args(argv)
     try:
         cfg = ShapeKitConfig.from_yaml(a.config) if a.config else ShapeKitConfig()
-        over = {k: v for k, v in dict(shapes=a.shapes, size=a.size).items() if v is not None}
+        over = {k: v for k, v in dict(shapes=a.shapes, size=a.frame_size).items() if v is not None}
         if a.patterns is not None:
             over.update(patterns=a.patterns, min_patterns=min(1, len(a.patterns)), pattern_combining=len(a.patterns) > 1)
         cfg = cfg.replace(**over)
         check_int('--samples', a.samples, min=1); check_int('--frames', a.frames, min=1)
         if a.bench:
-            print(json.dumps(benchmark(cfg, a.bench_batch, a.bench_frames, a.bench_seconds))); return
+            print(json.dumps(benchmark(cfg, a.batch_size, a.bench_frames, a.bench_seconds))); return
         if a.patterns is None: labels, batch = pattern_showcase(cfg, a.samples, a.frames, a.seed)
         else:
             batch = sample_batch(cfg, a.samples, a.frames, torch.Generator().manual_seed(a.seed))

@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'PROTOCOLS', 'STATE_FILE', 'REFERENCE_HUB_REPO', 'TrainConfig', 'make_vae',
-           'available_configs', 'load_train_config', 'kl_weight', 'learning_rate', 'LatentClips', 'step_losses',
-           'evaluate', 'save_sample_series', 'save_checkpoint', 'find_checkpoint', 'checkpoint_config', 'load_temporal',
-           'load_checkpoint', 'encode_clips', 'LatentPool', 'perceptual_term', 'Trainer', 'parse_horizons',
-           'plot_metrics', 'save_strip', 'run_evaluation', 'load_reference_run', 'download_reference',
-           'load_for_evaluation', 'train_cli', 'eval_cli']
+           'available_configs', 'experiment_name', 'load_train_config', 'kl_weight', 'learning_rate', 'LatentClips',
+           'step_losses', 'evaluate', 'save_sample_series', 'save_checkpoint', 'restore_training_state',
+           'find_checkpoint', 'checkpoint_config', 'load_temporal', 'load_checkpoint', 'encode_clips', 'LatentPool',
+           'perceptual_term', 'Trainer', 'plot_metrics', 'save_strip', 'run_evaluation', 'load_reference_run',
+           'download_reference', 'load_for_evaluation', 'train_cli', 'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
-import argparse, contextlib, importlib.resources, io, json, math, os, random, shutil, time, warnings
+import argparse, contextlib, importlib.resources, importlib.util, io, json, math, os, random, shutil, sys, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,11 +23,11 @@ import yaml
 from pydantic import model_validator
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim_tm
 
-from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes
+from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes, cli_parser, parse_horizons
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
-from .temporal import REFERENCE_KINDS, TemporalConfig, TemporalModel
+from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalConfig, TemporalModel, model_name
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
@@ -36,17 +36,17 @@ TRAIN_MODES = ('default', 'vae_only', 'temporal_only')
 
 class TrainConfig(Config):
     "One experiment: data, models, optimisation and logging. The defaults are the article's."
-    name: str = 'rev-transformer'                        # run name (the config name it was loaded from)
-    mode: Literal['default', 'vae_only', 'temporal_only'] = 'default'
+    name: str = 'tempverseformer'                        # run name (the config name it was loaded from)
+    mode: Literal['default', 'vae_only', 'temporal_only'] = 'default'   # default: VAE and temporal model together; vae_only; temporal_only: against a frozen VAE
     data: ShapeKitConfig = ShapeKitConfig(curriculum=[0.2, 0.4, 0.1, 0.1, 0.2])   # horizons 1..5, gradual complexity
     vae_kind: Literal['vae', 'rev_vae'] = 'vae'          # which VAE: the convolutional one (02) or the reversible MViT one (09)
     vae: VAEConfig = VAEConfig()                         # the convolutional VAE's shape (vae_kind = 'vae')
     rev_vae: RevVAEConfig = RevVAEConfig()               # the reversible VAE's shape (vae_kind = 'rev_vae')
-    temporal: TemporalConfig = TemporalConfig()
+    temporal: TemporalConfig = TemporalConfig()          # the temporal model: which, its sizes, its gradient mode
     steps: int = 30_000                                  # optimisation steps
     lr: float = 5e-6                                     # Adam
-    betas: tuple[float, float] = (0.9, 0.999)
-    weight_decay: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)            # Adam's betas
+    weight_decay: float = 0.0                            # Adam's L2 weight decay
     grad_clip: float | None = None                       # clip the gradient norm to this value
     lr_schedule: Literal['constant', 'cosine'] = 'constant'  # the learning rate over the run: constant, or lr -> 0 along a half cosine
     kl_start: int = 25_000                               # KL weight is 0 before this step ...
@@ -60,8 +60,8 @@ class TrainConfig(Config):
     perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
     lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
-    mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'
-    seed: int = 0
+    mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'# Accelerate's mixed precision: no, fp16 (with a loss scaler) or bf16
+    seed: int = 0                                        # seeds the initial weights and the data stream
     device: str = 'auto'                                 # 'auto', 'cpu', 'cuda', 'cuda:N' (ignored under accelerate launch)
     log_every: int = 10                                  # steps between logged losses
     sample_every: int = 500                              # steps between sample strips (0: never)
@@ -69,12 +69,12 @@ class TrainConfig(Config):
     keep_checkpoints: int = 3                            # most recent checkpoints kept
     eval_every: int = 1000                               # steps between validations (0: only at the end)
     val_batches: int = 2                                 # validation batches (fixed, seeded split)
-    val_batch_size: int = 16
+    val_batch_size: int = 16                             # sequences per validation batch
     vae_checkpoint: str | None = None                    # temporal_only: directory of a trained VAE (save_pretrained)
     temporal_checkpoint: str | None = None               # warm start: the temporal model's initial weights (a run, a checkpoint or a save_pretrained directory)
     num_reps: int = 1                                    # tvf_train: independent repetitions (seeds seed, seed + 1, ...) into rep_1, rep_2, ...
-    wandb: Literal['disabled', 'offline', 'online'] = 'disabled'
-    wandb_project: str = 'tempverseformer'
+    wandb: Literal['disabled', 'offline', 'online'] = 'disabled'# Weights & Biases logging (the [wandb] extra)
+    wandb_project: str = 'tempverseformer'               # the W&B project runs are logged to
     num_workers: int = 0                                 # DataLoader workers generating shapekit batches
 
     @model_validator(mode='after')
@@ -117,10 +117,19 @@ def _preset_file(kind: str, name: str) -> dict:
         raise ValueError(f"unknown {kind[:-1]} {name!r}; available: {', '.join(available_configs()[kind])}")
     return yaml.safe_load(path.read_text()) or {}
 
-def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'rev-transformer--oscillation'
+def experiment_name(name: str) -> str:
+    "'MODEL' or 'MODEL--PATTERN' with the model as the library names it (the article's names, e.g. 'rev-transformer--oscillation', are mapped)."
+    model, sep, pattern = name.partition('--')
+    if model in ARTICLE_NAMES: model = ARTICLE_NAMES[model]
+    elif model not in available_configs()['models']:
+        raise ValueError(f"unknown model {model!r}; available: {', '.join(available_configs()['models'])} (or the article's {', '.join(ARTICLE_NAMES)})")
+    return model + sep + pattern
+
+def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'tempverseformer--oscillation' (or the article's 'rev-transformer--oscillation')
                       preset: str | None = None, # size preset, e.g. 'tiny'
                       **overrides) -> TrainConfig:
     "The config of a named experiment: defaults <- model file <- pattern group <- size preset <- overrides."
+    name = experiment_name(name)
     model, _, pattern = name.partition('--')
     layers = [_preset_file('models', model), _preset_file('patterns', pattern or 'none')]
     if preset: layers.append(_preset_file('presets', preset))
@@ -268,11 +277,15 @@ def save_sample_series(out: Path, # one folder per sequence is made in here: seq
 STATE_FILE = 'trainer_state.json'
 
 def _rng_state() -> dict:
-    return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(),
-                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+    "Every generator's state, as plain tensors and numbers (what `torch.load(weights_only=True)` reads)."
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    return dict(python=random.getstate(), numpy=(name, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, gauss),
+                torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 
 def _set_rng_state(s: dict):
-    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
+    name, keys, pos, has_gauss, gauss = s['numpy']
+    random.setstate(s['python']); np.random.set_state((name, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(s['torch'])
     if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
 def _quiet(fn, *args, **kwargs):
@@ -280,7 +293,9 @@ def _quiet(fn, *args, **kwargs):
     with contextlib.redirect_stdout(io.StringIO()): return fn(*args, **kwargs)
 
 def save_checkpoint(ckpt_root: Path, step: int, cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None,
-                    optimizer: torch.optim.Optimizer, keep: int = 3) -> Path:
+                    optimizer: torch.optim.Optimizer, keep: int = 3,
+                    scaler: torch.amp.GradScaler | None = None, # fp16's loss scaler (Accelerate's `acc.scaler`), saved with the rest
+                   ) -> Path:
     "Write checkpoint `step-NNNNNN` atomically, point `latest.json` at it and keep the `keep` most recent."
     ckpt_root = Path(ckpt_root); ckpt_root.mkdir(parents=True, exist_ok=True)
     final = ckpt_root / f'step-{step:06d}'
@@ -290,12 +305,25 @@ def save_checkpoint(ckpt_root: Path, step: int, cfg: TrainConfig, vae: VAE, temp
     if temporal is not None: temporal.save_pretrained(tmp / 'temporal')
     torch.save(optimizer.state_dict(), tmp / 'optimizer.pt')
     torch.save(_rng_state(), tmp / 'rng.pt')
+    if scaler is not None: torch.save(scaler.state_dict(), tmp / 'scaler.pt')
     write_json(tmp / STATE_FILE, dict(step=step, config=cfg.to_dict()))
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)                                                 # the checkpoint appears whole, or not at all
     write_json(ckpt_root / 'latest.json', dict(step=step, checkpoint=final.name))
     for old in sorted(p for p in ckpt_root.glob('step-*') if p.is_dir())[:-keep]: shutil.rmtree(old)
     return final
+
+def restore_training_state(ckpt: str | Path, # a checkpoint directory (see `find_checkpoint`)
+                           optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler | None = None):
+    "Load the optimizer, every random generator and the fp16 loss scaler of checkpoint `ckpt` (all with `weights_only=True`)."
+    ckpt = Path(ckpt)
+    optimizer.load_state_dict(torch.load(ckpt / 'optimizer.pt', weights_only=True))
+    _set_rng_state(torch.load(ckpt / 'rng.pt', weights_only=True))
+    saved = (ckpt / 'scaler.pt').is_file()
+    if scaler is not None and saved: scaler.load_state_dict(torch.load(ckpt / 'scaler.pt', weights_only=True))
+    elif scaler is not None or saved:
+        warnings.warn(f"checkpoint {ckpt} {'holds' if saved else 'lacks'} an fp16 loss scaler and this run "
+                      f"{'does not use one' if saved else 'does'}: the loss scale restarts")
 
 def find_checkpoint(path: str | Path) -> Path:
     "The checkpoint directory `path` names: a checkpoint itself, a `checkpoints/` folder, or a run directory."
@@ -389,8 +417,12 @@ class Trainer:
     "Train under `cfg`, writing checkpoints, sample strips, `history.jsonl` and `summary.json` into `out`."
     def __init__(self, cfg: TrainConfig, out: str | Path, resume: str | Path | None = None, progress: bool = True):
         from accelerate import Accelerator
+        from accelerate.state import AcceleratorState
         self.cfg, self.out, self.progress = cfg, Path(out), progress
         distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
+        AcceleratorState._reset_state()    # the precision of this run, not of the last Trainer made in this process (the process group stays)
+        if cfg.wandb != 'disabled' and importlib.util.find_spec('wandb') is None:
+            raise ValueError(f"wandb = {cfg.wandb!r} needs Weights & Biases: pip install 'tempverseformer[wandb]'")
         self.acc = Accelerator(cpu=not distributed and get_device(cfg.device).type == 'cpu', mixed_precision=cfg.mixed_precision,
                                log_with='wandb' if cfg.wandb != 'disabled' else None, project_dir=str(self.out))
         seed_everything(cfg.seed)                                         # same initial weights in every process
@@ -416,8 +448,7 @@ class Trainer:
             rcfg, self.step, vae_r, tem_r, ckpt = load_checkpoint(resume)
             vae.load_state_dict(vae_r.state_dict())
             if temporal is not None: temporal.load_state_dict(tem_r.state_dict())
-            opt.load_state_dict(torch.load(ckpt / 'optimizer.pt', weights_only=False))
-            _set_rng_state(torch.load(ckpt / 'rng.pt', weights_only=False))
+            restore_training_state(ckpt, opt, self.acc.scaler)
         self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal, perceptual_term(cfg)), opt)
         self.params = trainable
         self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
@@ -518,7 +549,7 @@ class Trainer:
                 acc.wait_for_everyone()
                 if acc.is_main_process:
                     ckpt = save_checkpoint(self.out / 'checkpoints', self.step, cfg, self.core.vae, self.core.temporal,
-                                           self.opt, cfg.keep_checkpoints)
+                                           self.opt, cfg.keep_checkpoints, self.acc.scaler)
             if self.step == until: break
         bar.close()
         if self.step == cfg.steps: acc.end_training()
@@ -530,18 +561,6 @@ class Trainer:
         return summary
 
 # %% ../nbs/06_train.ipynb #e5a0be3f
-def parse_horizons(text: str) -> list[int]:
-    "'1-12', '1,2,4,8' or '3' -> sorted distinct horizons >= 1."
-    out = set()
-    try:
-        for part in text.replace(' ', ',').split(','):
-            if not part: continue
-            lo, _, hi = part.partition('-')
-            out.update(range(int(lo), int(hi or lo) + 1))
-    except ValueError: out = set()
-    if not out or min(out) < 1: raise ValueError(f"horizons must look like '1-12' or '1,2,4' with values >= 1, got {text!r}")
-    return sorted(out)
-
 def _run_labels(cfg: TrainConfig) -> tuple[str, str]:
     "(model, pattern group) of a run from its config name 'MODEL--PATTERN'."
     model, _, pattern = cfg.name.partition('--')
@@ -622,12 +641,12 @@ REFERENCE_HUB_REPO = 'LKyluk/TempVerseFormer'
 def _reference_name(name: str) -> str:
     "This library's config name for a reference experiment name ('all-patterns' is 'all' here)."
     model, _, pattern = name.partition('--')
-    models = [m for m in available_configs()['models'] if m != 'tlb']    # the reference's model names are this library's (it has no TLB)
+    models = [*ARTICLE_NAMES, 'lstm']                                     # the reference's experiment names (it has no TLB, no space-time model)
     if model not in models: raise ValueError(f"not a reference experiment name: {name!r} (models: {models})")
-    return model + ('--' + ('all' if pattern == 'all-patterns' else pattern) if pattern else '')
+    return ARTICLE_NAMES.get(model, model) + ('--' + ('all' if pattern == 'all-patterns' else pattern) if pattern else '')
 
 def load_reference_run(folder: str | Path, # a published experiment folder: temp-model.pt and vae-model.pt
-                       name: str | None = None, # its experiment name, e.g. 'rev-transformer--oscillation'; default: the folder's name
+                       name: str | None = None, # its experiment name as the reference names it, e.g. 'rev-transformer--oscillation'; default: the folder's name
                        data: dict | None = None, # ShapeKitConfig fields for its data (default: the config's, the article's)
                        vae: dict | None = None, # the reference's VaeConfig fields (default: the article's)
                        temporal: dict | None = None, # the reference's config fields of the temporal model (default: the article's)
@@ -675,11 +694,12 @@ def load_for_evaluation(path: str | Path, device: str | torch.device = 'cpu', re
 def train_cli(argv: list[str] | None = None):
     "`tvf_train`: train a named experiment; prints a JSON summary."
     from tempverseformer.core import make_run_dir
-    p = argparse.ArgumentParser(prog='tvf_train', description=
+    p = cli_parser('tvf_train',
         "Train a TempVerseFormer experiment (VAE + temporal model on shapekit). Config names are MODEL or MODEL--PATTERN: "
         f"models {available_configs()['models']}, patterns {available_configs()['patterns']}. Prints a JSON summary.")
-    p.add_argument('--config', default='rev-transformer', help="experiment name, e.g. rev-transformer--oscillation")
-    p.add_argument('--preset', help=f"size preset: {available_configs()['presets']}")
+    p.add_argument('--config', default='tempverseformer', help="experiment name MODEL or MODEL--PATTERN, e.g. tempverseformer--oscillation "
+                   "(the article's names, e.g. rev-transformer--oscillation, are accepted) (default: %(default)s)")
+    p.add_argument('--preset', help=f"size preset: {', '.join(available_configs()['presets'])} (default: the article's sizes)")
     p.add_argument('--override', help="YAML file of TrainConfig fields applied last (your own experiment file)")
     p.add_argument('--steps', type=int, help="override the number of steps")
     p.add_argument('--mode', choices=TRAIN_MODES, help="training mode (default: the config's)")
@@ -691,8 +711,8 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--out', help="run directory (default: runs/<timestamp>-<config>)")
     p.add_argument('--resume', help="continue from this run directory or checkpoint")
     p.add_argument('--wandb', choices=('disabled', 'offline', 'online'), help="Weights & Biases logging (default: disabled)")
-    p.add_argument('--device', help="auto, cpu, cuda, cuda:N")
-    p.add_argument('--seed', type=int)
+    p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
+    p.add_argument('--seed', type=int, help="seed of the initial weights and of the data stream (default: the config's, 0)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     a = p.parse_args(argv)
     over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_kind=a.vae, vae_checkpoint=a.vae_checkpoint, temporal_checkpoint=a.temporal_checkpoint,
@@ -706,6 +726,8 @@ def train_cli(argv: list[str] | None = None):
             cfg, out = cfg.replace(**over), Path(a.out) if a.out else ckpt.parent.parent
             runs = [(cfg, out)]
         else:
+            if a.config.partition('--')[0] in ARTICLE_NAMES:
+                print(f"note: {a.config!r} uses the article's name; this library calls it {experiment_name(a.config)!r}", file=sys.stderr)
             cfg = load_train_config(a.config, a.preset, **over)
             out = Path(a.out) if a.out else make_run_dir('runs', cfg.name)
             runs = [(cfg, out)] if cfg.num_reps == 1 else \
@@ -718,7 +740,7 @@ def train_cli(argv: list[str] | None = None):
 def eval_cli(argv: list[str] | None = None):
     "`tvf_eval`: MSE / SSIM / orientation error / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
     from tempverseformer.core import make_run_dir
-    p = argparse.ArgumentParser(prog='tvf_eval', description=
+    p = cli_parser('tvf_eval',
         "Evaluate checkpoints per prediction horizon on the validation split of their pattern group, against the "
         "copy-last baseline. Writes metrics.json, metrics.csv, plots and image strips; prints a JSON summary.")
     p.add_argument('--checkpoints', nargs='+', required=True, help="run or checkpoint directories, published checkpoint folders "
@@ -738,7 +760,7 @@ def eval_cli(argv: list[str] | None = None):
                    "candidate frames per target)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     p.add_argument('--fid-weights', help=f"Inception-v3 FID weights file (or ${'TVF_FID_WEIGHTS'}); FID is skipped without it")
-    p.add_argument('--device', help="auto, cpu, cuda, cuda:N")
+    p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
     a = p.parse_args(argv)
     try:
         article = a.protocol == 'article'

@@ -12,7 +12,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from pydantic import model_validator
 from torch import nn
 
-from .core import Config
+from .core import Config, HubCard, hub_card
 
 # %% ../nbs/02_vae.ipynb #d625e4e8
 class VAEConfig(Config):
@@ -168,7 +168,8 @@ class VAEBase(nn.Module):
         "KL(N(mean, exp(logvar)) || N(0, I)), summed over the latent and averaged over everything else."
         return 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(-1).mean()
 
-class VAE(VAEBase, PyTorchModelHubMixin, coders={VAEConfig: (lambda c: c.to_dict(), lambda d: VAEConfig(**d))}):
+class VAE(VAEBase, HubCard, PyTorchModelHubMixin, coders={VAEConfig: (lambda c: c.to_dict(), lambda d: VAEConfig(**d))},
+          **hub_card('vae', 'video-prediction')):
     "Frames `(..., C, H, W)` in [-1, 1] <-> latents `(..., D)` through a diagonal-Gaussian bottleneck."
     def __init__(self, config: VAEConfig = VAEConfig()):
         super().__init__()
