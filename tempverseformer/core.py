@@ -109,6 +109,12 @@ class Config(BaseModel):
         __init__.__qualname__, __init__.__module__ = f"{cls.__qualname__}.__init__", cls.__module__
         cls.__init__ = __init__
 
+    def __repr_args__(self):
+        "The repr shows the fields that differ from their defaults (`ShapeKitConfig(size=32)`); `to_yaml` shows them all."
+        for n, f in type(self).model_fields.items():
+            v = getattr(self, n)
+            if v != f.get_default(call_default_factory=True): yield n, v
+
     def replace(self, **overrides) -> Config:
         "A new, validated config with `overrides` applied (nested configs take dicts of their own fields)."
         return type(self)(**merge_dicts(self.model_dump(), overrides))

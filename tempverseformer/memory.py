@@ -253,7 +253,9 @@ def plot_memory(records: list[dict], out: str | Path) -> list[str]:
                 ax.set(xlabel='horizon t', ylabel=ylabel, title=f'batch {b}, {tt}, VAE: {vm}'); ax.grid(alpha=0.3)
             # one entry per model (its colour) and, for memory, one per line style: below the panels, curves stay visible
             handles = [Line2D([], [], color=f'C{i}', marker='o', label=lab) for i, lab in enumerate(labels)]
-            if what == 'memory': handles += [Line2D([], [], color='k', ls='-', label='saved for backward'), Line2D([], [], color='k', ls='--', alpha=0.6, label='peak')]
+            if what == 'memory':
+                handles.append(Line2D([], [], color='k', ls='-', label='saved for backward'))
+                if any('peak_bytes' in r for r in sel): handles.append(Line2D([], [], color='k', ls='--', alpha=0.6, label='peak'))
             rows = math.ceil(len(handles) / 3)
             fig.legend(handles=handles, loc='lower center', ncol=3, fontsize=7, frameon=False)
             fig.tight_layout(rect=(0, 0.06 * rows, 1, 1))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_shapekit.ipynb #c8259bef
 from __future__ import annotations
-import argparse, json, math, time
+import json, math, time
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
@@ -43,7 +43,7 @@ class ShapeKitConfig(Config):
     outline_color: Color = (0.5, 0.5, 0.5)               # outline, RGB in [0, 1]
     outline_width: float = 0.0                           # outline width in pixels; 0 draws no outline
     step_deg: FloatRange = (5.0, 20.0)                   # |rotation per frame| in degrees; the sign is random
-    patterns: list[Literal['acceleration', 'deceleration', 'oscillation', 'interruption']] = []
+    patterns: list[Literal['acceleration', 'deceleration', 'oscillation', 'interruption']] = []  # temporal patterns a sample may follow (none: constant steps)
     min_patterns: int = 0                                # fewest patterns a sample gets
     pattern_combining: bool = False                      # whether a sample may combine patterns
     acceleration: FloatRange = (0.015, 0.03)             # a - 1: the step grows by a factor a every frame

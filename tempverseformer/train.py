@@ -11,7 +11,7 @@ __all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'PROTOCOLS', 'STATE_FILE', 'REFERENCE_HU
            'download_reference', 'load_for_evaluation', 'train_cli', 'eval_cli']
 
 # %% ../nbs/06_train.ipynb #2c6c9175
-import argparse, contextlib, importlib.resources, importlib.util, io, json, math, os, random, shutil, sys, time, warnings
+import contextlib, importlib.resources, importlib.util, io, json, math, os, random, shutil, sys, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ from .core import Config, check_int, get_device, merge_dicts, seed_everything, w
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
-from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalConfig, TemporalModel, model_name
+from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalConfig, TemporalModel
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
@@ -60,7 +60,7 @@ class TrainConfig(Config):
     perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
     lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
-    mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'# Accelerate's mixed precision: no, fp16 (with a loss scaler) or bf16
+    mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'    # Accelerate's mixed precision: no, fp16 (with a loss scaler) or bf16
     seed: int = 0                                        # seeds the initial weights and the data stream
     device: str = 'auto'                                 # 'auto', 'cpu', 'cuda', 'cuda:N' (ignored under accelerate launch)
     log_every: int = 10                                  # steps between logged losses
@@ -73,7 +73,7 @@ class TrainConfig(Config):
     vae_checkpoint: str | None = None                    # temporal_only: directory of a trained VAE (save_pretrained)
     temporal_checkpoint: str | None = None               # warm start: the temporal model's initial weights (a run, a checkpoint or a save_pretrained directory)
     num_reps: int = 1                                    # tvf_train: independent repetitions (seeds seed, seed + 1, ...) into rep_1, rep_2, ...
-    wandb: Literal['disabled', 'offline', 'online'] = 'disabled'# Weights & Biases logging (the [wandb] extra)
+    wandb: Literal['disabled', 'offline', 'online'] = 'disabled'   # Weights & Biases logging (the [wandb] extra)
     wandb_project: str = 'tempverseformer'               # the W&B project runs are logged to
     num_workers: int = 0                                 # DataLoader workers generating shapekit batches
 
