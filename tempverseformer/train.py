@@ -423,7 +423,9 @@ class Trainer:
         AcceleratorState._reset_state()    # the precision of this run, not of the last Trainer made in this process (the process group stays)
         if cfg.wandb != 'disabled' and importlib.util.find_spec('wandb') is None:
             raise ValueError(f"wandb = {cfg.wandb!r} needs Weights & Biases: pip install 'tempverseformer[wandb]'")
-        self.acc = Accelerator(cpu=not distributed and get_device(cfg.device).type == 'cpu', mixed_precision=cfg.mixed_precision,
+        # on CPUs, several processes (torchrun, accelerate launch --multi_gpu on a machine without GPUs) join with gloo
+        cpu = (cfg.device == 'cpu' or not torch.cuda.is_available()) if distributed else get_device(cfg.device).type == 'cpu'
+        self.acc = Accelerator(cpu=cpu, mixed_precision=cfg.mixed_precision,
                                log_with='wandb' if cfg.wandb != 'disabled' else None, project_dir=str(self.out))
         seed_everything(cfg.seed)                                         # same initial weights in every process
         if cfg.mode == 'temporal_only':
@@ -554,7 +556,7 @@ class Trainer:
         bar.close()
         if self.step == cfg.steps: acc.end_training()
         vals = [h for h in self.history if 'val_mse' in h or 'val_vae_mse' in h]
-        summary = dict(name=cfg.name, mode=cfg.mode, steps=self.step, seconds=round(time.time() - start, 1),
+        summary = dict(name=cfg.name, mode=cfg.mode, steps=self.step, seconds=round(time.time() - start, 1), processes=acc.num_processes,
                        run_dir=str(self.out), checkpoint=str(find_checkpoint(self.out)) if acc.is_main_process else None,
                        first_validation=vals[0] if vals else None, last_validation=vals[-1] if vals else None, losses=losses)
         if acc.is_main_process: write_json(self.out / 'summary.json', {k: v for k, v in summary.items() if k != 'losses'})
@@ -735,7 +737,8 @@ def train_cli(argv: list[str] | None = None):
         summaries = [Trainer(c, o, resume=a.resume, progress=not a.no_progress).fit() for c, o in runs]
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     strip = lambda s: {k: v for k, v in s.items() if k != 'losses'}
-    print(json.dumps(strip(summaries[0]) if len(summaries) == 1 else dict(reps=[strip(s) for s in summaries])))
+    if int(os.environ.get('RANK', '0')) == 0:                              # one summary, from the main process of a launch
+        print(json.dumps(strip(summaries[0]) if len(summaries) == 1 else dict(reps=[strip(s) for s in summaries])))
 
 def eval_cli(argv: list[str] | None = None):
     "`tvf_eval`: MSE / SSIM / orientation error / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
