@@ -99,9 +99,10 @@ class Config(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs):
         "Give each config class an `__init__` whose signature lists its fields and whose docstring their comments (what `show_doc` shows)."
         super().__pydantic_init_subclass__(**kwargs)
-        def __init__(self, **data): Config.__init__(self, **data)
         found = (re.match(r'\s+(\w+)\s*:[^#]*?#\s*(.+)$', line) for line in _class_body(cls.__name__))
         _FIELD_COMMENTS[cls] = {m.group(1): m.group(2).strip() for m in found if m and m.group(1) in cls.model_fields}
+        if '__init__' in cls.__dict__: return                              # a config with an __init__ of its own keeps it
+        def __init__(self, **data): super(cls, self).__init__(**data)   # the next __init__: Config's, or a base config's own
         P, comments = inspect.Parameter, field_comments(cls)
         __init__.__signature__ = inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + [
             P(n, P.KEYWORD_ONLY, default=f.get_default(call_default_factory=True), annotation=f.annotation) for n, f in cls.model_fields.items()])
