@@ -420,7 +420,8 @@ class Trainer:
         from accelerate.state import AcceleratorState
         self.cfg, self.out, self.progress = cfg, Path(out), progress
         distributed = int(os.environ.get('WORLD_SIZE', '1')) > 1
-        AcceleratorState._reset_state()    # the precision of this run, not of the last Trainer made in this process (the process group stays)
+        # the device and precision of this run, not of the last Trainer made in this process (a launched run keeps its process group)
+        AcceleratorState._reset_state(reset_partial_state=not distributed)
         if cfg.wandb != 'disabled' and importlib.util.find_spec('wandb') is None:
             raise ValueError(f"wandb = {cfg.wandb!r} needs Weights & Biases: pip install 'tempverseformer[wandb]'")
         # on CPUs, several processes (torchrun, accelerate launch --multi_gpu on a machine without GPUs) join with gloo
