@@ -10,16 +10,15 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
+from .core import check_int
 from .metrics import TrueShapes, mse, orientation_match, ssim
 from .shapekit import ShapeKit, ShapeKitConfig
 from .train import available_configs, load_for_evaluation, load_train_config
 
 # %% auto #0
-__all__ = ['METRICS', 'Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'viewer']
+__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'viewer']
 
 # %% ../nbs/13_viewer.ipynb #e623391b
-METRICS = ('mse', 'ssim', 'angle_error')   # per frame; angle error in degrees (05_metrics' orientation match)
-
 @dataclass
 class Predictions:
     "What `predict` computed for some validation sequences of one pattern group."
@@ -59,6 +58,7 @@ def predict(runs: dict, # from `load_runs`
            ) -> Predictions:
     "Every run's predicted frame at every horizon on the same validation sequences, with copy-last, the truth and per-frame errors."
     if not runs: raise ValueError("runs is empty: load some with load_runs")
+    samples = check_int('samples', samples, min=1)
     datas = {label: cfg.data for label, (cfg, _, _) in runs.items()}
     first = next(iter(datas.values()))
     for label, d in datas.items():
