@@ -108,6 +108,7 @@ def vicreg_terms(x: torch.Tensor, # features (..., E): every vector along the le
                  eps: float = 1e-4) -> tuple[torch.Tensor, torch.Tensor]:
     "VICReg's variance hinge `mean_j relu(1 - sqrt(var_j + eps))` and covariance term `sum_{i != j} C_ij^2 / E` over the samples of `x`."
     x = x.reshape(-1, x.shape[-1])
+    if len(x) < 2: raise ValueError(f"VICReg's terms need at least 2 samples to measure a spread, got {len(x)} (a batch of one sequence has one sequence feature)")
     x = x - x.mean(0)
     variance = Fn.relu(1 - (x.var(0) + eps).sqrt()).mean()
     cov = x.T @ x / (len(x) - 1)

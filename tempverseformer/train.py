@@ -27,7 +27,7 @@ from .core import Config, check_int, get_device, merge_dicts, seed_everything, w
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
-from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalConfig, TemporalModel
+from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalConfig, TemporalModel, model_name
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, lpips_from_weights, rows_to_csv
 
 # %% ../nbs/06_train.ipynb #a3fdaa6f
@@ -120,10 +120,7 @@ def _preset_file(kind: str, name: str) -> dict:
 def experiment_name(name: str) -> str:
     "'MODEL' or 'MODEL--PATTERN' with the model as the library names it (the article's names, e.g. 'rev-transformer--oscillation', are mapped)."
     model, sep, pattern = name.partition('--')
-    if model in ARTICLE_NAMES: model = ARTICLE_NAMES[model]
-    elif model not in available_configs()['models']:
-        raise ValueError(f"unknown model {model!r}; available: {', '.join(available_configs()['models'])} (or the article's {', '.join(ARTICLE_NAMES)})")
-    return model + sep + pattern
+    return model_name(model) + sep + pattern
 
 def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'tempverseformer--oscillation' (or the article's 'rev-transformer--oscillation')
                       preset: str | None = None, # size preset, e.g. 'tiny'

@@ -59,6 +59,8 @@ def predict(runs: dict, # from `load_runs`
     "Every run's predicted frame at every horizon on the same validation sequences, with copy-last, the truth and per-frame errors."
     if not runs: raise ValueError("runs is empty: load some with load_runs")
     samples = check_int('samples', samples, min=1)
+    horizons = [check_int('horizon', t, min=1) for t in horizons]
+    if not horizons: raise ValueError("horizons is empty: give the values of t to predict")
     datas = {label: cfg.data for label, (cfg, _, _) in runs.items()}
     first = next(iter(datas.values()))
     for label, d in datas.items():
