@@ -17,8 +17,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 # %% auto #0
 __all__ = ['FloatRange', 'IntRange', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError', 'merge_dicts',
            'field_comments', 'Config', 'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device',
-           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'CliResult', 'run_cli', 'cli_parser',
-           'parse_horizons', 'cli_style_problems', 'one_thread_in_test_workers']
+           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet',
+           'moved_names']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -237,25 +237,6 @@ def write_json(path: str | Path, obj: Any) -> Path:
     "Write `obj` as indented JSON to `path`, atomically."
     return atomic_write_bytes(path, (json.dumps(obj, indent=2) + '\n').encode())
 
-# %% ../nbs/00_core.ipynb #7b4e4dde
-@dataclass
-class CliResult:
-    "What a CLI call returned: exit status, standard output and standard error."
-    code: int
-    out: str
-    err: str
-    def json(self) -> Any: return json.loads(self.out)
-
-def run_cli(main: Callable, argv: list[str]) -> CliResult:
-    "Call the CLI function `main` with `argv`, capturing its output and exit status instead of exiting."
-    out, err, code = io.StringIO(), io.StringIO(), 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try: main(argv)
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-            if isinstance(e.code, str): print(e.code, file=sys.stderr)
-    return CliResult(code, out.getvalue(), err.getvalue())
-
 # %% ../nbs/00_core.ipynb #a01fe927
 def cli_parser(prog: str, description: str) -> argparse.ArgumentParser:
     "The parser every `tvf_*` tool starts from: its name, what it does, and `--version`."
@@ -276,29 +257,21 @@ def parse_horizons(text: str) -> list[int]:
     if not out or min(out) < 1: raise ValueError(f"horizons must look like '1-12' or '1,2,4' with values >= 1, got {text!r}")
     return sorted(out)
 
-class _Parsed(Exception): pass
 
-def cli_style_problems(main: Callable, # a CLI function `main(argv)` built on `argparse`
-                      ) -> list[str]:
-    "What in `main`'s options breaks the command-line style above: long options not lower-case and hyphenated, options without help, no `--version`."
-    from unittest import mock
-    seen = []
-    def grab(self, *args, **kwargs): seen.append(self); raise _Parsed
-    with mock.patch.object(argparse.ArgumentParser, 'parse_args', grab):
-        try: main([])
-        except _Parsed: pass
-    if not seen: return [f"{getattr(main, '__name__', main)} never parsed its arguments with argparse"]
-    p, problems = seen[0], []
-    for act in p._actions:
-        name = '/'.join(act.option_strings) or act.dest
-        problems += [f"{o}: long options are lower-case words joined by hyphens" for o in act.option_strings
-                     if o.startswith('--') and not re.fullmatch(r'--[a-z0-9]+(-[a-z0-9]+)*', o)]
-        if not act.help: problems.append(f"{name}: no help text")
-    if '--version' not in p._option_string_actions: problems.append("no --version")
-    return problems
+# %% ../nbs/00_core.ipynb #89247350
+def quiet():
+    "A context manager that silences standard output (what libraries print where a tool prints only JSON)."
+    return contextlib.redirect_stdout(io.StringIO())
 
-# %% ../nbs/00_core.ipynb #173c851a
-def one_thread_in_test_workers():
-    "One PyTorch thread in this process if it is one of `nbdev_test`'s parallel workers (several notebooks share the cores)."
-    import multiprocessing
-    if os.environ.get('IN_TEST') and multiprocessing.parent_process() is not None: torch.set_num_threads(1)
+# %% ../nbs/00_core.ipynb #321dcc67
+def moved_names(module: str, # the module the names moved out of
+                moves: dict[str, str], # name -> the module it now lives in
+               ) -> Callable[[str], Any]:
+    "A module-level `__getattr__` for `module`: importing a name in `moves` raises an `ImportError` naming its new module."
+    def __getattr__(name: str):
+        if name in moves: raise ImportError(f"{name} moved from {module} to {moves[name]}: import it from there")
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    return __getattr__
+
+__getattr__ = moved_names('tempverseformer.core', dict(run_cli='tempverseformer.testing', CliResult='tempverseformer.testing',
+                          cli_style_problems='tempverseformer.testing', one_thread_in_test_workers='tempverseformer.testing'))

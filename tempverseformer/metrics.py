@@ -18,10 +18,10 @@ from .core import check_int
 from .shapekit import ShapeKitConfig, Shapes, _colors, render
 
 # %% auto #0
-__all__ = ['POOR_MATCH', 'CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'METRICS', 'to_unit_range', 'mse', 'ssim',
-           'fill_map', 'TrueShapes', 'OrientationMatch', 'orientation_match', 'mse_article', 'ssim_article',
-           'alexnet_trunk', 'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics', 'cumulative_means',
-           'rows_to_csv', 'format_table']
+__all__ = ['POOR_MATCH', 'CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'to_unit_range', 'mse', 'ssim', 'fill_map',
+           'TrueShapes', 'OrientationMatch', 'orientation_match', 'mse_article', 'ssim_article', 'alexnet_trunk',
+           'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics', 'cumulative_means', 'rows_to_csv',
+           'format_table']
 
 # %% ../nbs/05_metrics.ipynb #81657f48
 def to_unit_range(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
@@ -209,8 +209,6 @@ def fid_extractor(weights: str | os.PathLike | None = None, # Inception FID weig
     return net, f"FID with Inception-v3 features from {weights}"
 
 # %% ../nbs/05_metrics.ipynb #a682e1de
-METRICS = ('mse', 'ssim', 'angle_error', 'angle_contrast', 'fid')
-
 class HorizonMetrics:
     "Accumulate MSE, SSIM, the orientation metrics (given the truth) and FID (given an extractor) per (model, horizon); `rows()` is the tidy result."
     def __init__(self, fid_net: torch.nn.Module | None = None, # from `fid_extractor`; None: no FID

@@ -12,88 +12,13 @@ import torch.nn.functional as Fn
 from torch import nn
 
 import tempverseformer
+from .measure import rel_err, saved_tensor_bytes, peak_rss_subprocess   # kept importable from here too
 from .core import check_int, cli_parser, get_device, parse_horizons, write_json
 from .reversible import ReversibleBlock, reversible_chain
 from .temporal import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0
-__all__ = ['BENCH_VARIANTS', 'rel_err', 'saved_tensor_bytes', 'peak_rss_subprocess', 'ChainBench', 'revbench', 'revbench_table',
-           'revbench_cli']
-
-# %% ../nbs/08_revbench.ipynb #ca22e700
-def rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
-    "max |a - b| / max |b|: the largest elementwise error, relative to the scale of the reference `b`."
-    return ((a - b).abs().max().double() / b.abs().max().double().clamp_min(1e-300)).item()   # float64: 1e-300 is 0 in float32
-
-# %% ../nbs/08_revbench.ipynb #e11b1934
-def _tensors_in(v, depth: int = 0) -> list[torch.Tensor]:
-    "The tensors in `v`: itself, or inside lists, tuples and dicts (a few levels deep)."
-    if torch.is_tensor(v): return [v]
-    if depth > 4: return []
-    if isinstance(v, dict): v = list(v.values())
-    return [t for e in v for t in _tensors_in(e, depth + 1)] if isinstance(v, (list, tuple)) else []
-
-def _ctx_tensors(out) -> list[torch.Tensor]:
-    "Tensors held as attributes of the custom autograd Functions in the graph that produced `out`."
-    stack, seen, found = [t.grad_fn for t in _tensors_in(out)], set(), []
-    while stack:
-        node = stack.pop()
-        if node is None or node in seen: continue
-        seen.add(node)
-        found += _tensors_in(list(getattr(node, '__dict__', {}).values()))
-        stack += [n for n, _ in node.next_functions]
-    return found
-
-def saved_tensor_bytes(fn: Callable[[], object], # runs a forward pass
-                       exclude: Sequence[torch.Tensor] = (), # tensors not to count (e.g. the parameters)
-                      ) -> tuple[object, int]:
-    "Run `fn()`; return its result and the bytes of the distinct storages kept for its backward (saved tensors and ctx state)."
-    skip = {p.untyped_storage().data_ptr() for p in exclude}
-    seen = {}
-    def count(t):
-        st = t.untyped_storage()
-        if st.data_ptr() not in skip: seen[st.data_ptr()] = st.nbytes()
-        return t
-    with torch.autograd.graph.saved_tensors_hooks(count, lambda t: t):
-        out = fn()
-    for t in _ctx_tensors(out): count(t)
-    return out, sum(seen.values())
-
-# %% ../nbs/08_revbench.ipynb #4d950ed8
-def _proc_status_bytes(field: str) -> int | None:
-    "A memory field of /proc/self/status (VmRSS, VmHWM) in bytes; None where /proc is missing."
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith(field + ':'): return int(line.split()[1]) * 1024
-    except OSError: return None
-
-def _rss_child(target: str, kwargs_json: str):
-    "In a fresh interpreter: build the step, then print the peak RSS of its first call above the RSS before it."
-    import importlib, resource
-    mod, name = target.split(':')
-    step = getattr(importlib.import_module(mod), name)(**json.loads(kwargs_json))
-    # the first torch.autograd.backward(out, grad) of a process imports sympy (~35 MB of modules): not step memory
-    import torch.fx.experimental.symbolic_shapes
-    base = _proc_status_bytes('VmRSS')
-    try:
-        with open('/proc/self/clear_refs', 'w') as f: f.write('5')       # reset the peak (VmHWM) to the current RSS
-        exact = True
-    except OSError: exact = False
-    step()
-    peak = _proc_status_bytes('VmHWM') if exact else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps(dict(baseline_bytes=base, peak_bytes=peak, step_bytes=peak - base, peak_reset=exact)))
-
-def peak_rss_subprocess(target: str, # 'module:function' returning a zero-argument step callable
-                        timeout: float = 1800, **kwargs) -> dict:
-    "Peak resident memory of one step built by `target(**kwargs)`: a fresh Python process, the step's first call."
-    code = "import sys; from tempverseformer.revbench import _rss_child; _rss_child(sys.argv[1], sys.argv[2])"
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')               # large buffers are returned to the OS when freed
-    r = subprocess.run([sys.executable, '-c', code, target, json.dumps(kwargs)], capture_output=True, text=True,
-                       timeout=timeout, env=env)
-    if r.returncode < 0: raise MemoryError(f"memory probe {target} was killed by signal {-r.returncode} (out of memory?)")
-    if r.returncode: raise RuntimeError(f"memory probe {target} failed: {(r.stderr.strip().splitlines() or ['?'])[-1]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+__all__ = ['BENCH_VARIANTS', 'ChainBench', 'revbench', 'revbench_table', 'revbench_cli']
 
 # %% ../nbs/08_revbench.ipynb #a7b02c68
 BENCH_VARIANTS = dict(vanilla=dict(mode='vanilla'), checkpoint=dict(mode='checkpoint'), reversible=dict(mode='reversible'),

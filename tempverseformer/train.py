@@ -21,9 +21,8 @@ import torch
 import torch.nn.functional as Fn
 import yaml
 from pydantic import model_validator
-from torchmetrics.functional.image import structural_similarity_index_measure as _ssim_tm
 
-from .core import Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes, cli_parser, parse_horizons
+from .core import quiet, Config, check_int, get_device, merge_dicts, seed_everything, write_json, atomic_write_bytes, cli_parser, parse_horizons
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
@@ -56,7 +55,6 @@ class TrainConfig(Config):
     temporal_targets: Literal['sample', 'mean'] = 'sample'   # temporal_only: latents drawn from the frozen VAE's posterior (the article's), or its means
     new_frame_weight: float = 0.0                        # weight of an extra MSE on the t new frames of the predicted window (0: the article's loss)
     latent_pool: int = 0                                 # temporal_only: clips the frozen VAE encodes once, training windows drawn from them (0: each batch encoded)
-    ssim_weight: float = 0.0                             # weight of the (1 - SSIM) term on predicted frames
     perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
     lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
@@ -148,11 +146,6 @@ def learning_rate(step: int, cfg: TrainConfig) -> float:
     return cfg.lr * 0.5 * (1 + math.cos(math.pi * min(step, cfg.steps) / cfg.steps))
 
 # %% ../nbs/06_train.ipynb #d83181d9
-def _ssim_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    "1 - SSIM of frames `(..., C, H, W)` in [-1, 1] (differentiable)."
-    p, t = ((pred.flatten(0, -4) + 1) / 2).clamp(0, 1), (target.flatten(0, -4) + 1) / 2
-    return 1 - _ssim_tm(p, t, data_range=1.0)
-
 @dataclass
 class LatentClips:
     "Clips of N + t frames as the frozen VAE sees them: posterior means and log-variances, `(B, N + t, D)` each."
@@ -189,7 +182,6 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
         recon, mean, logvar = vae(frames)
         parts = dict(vae_recon=Fn.mse_loss(recon, frames), kl=VAE.kl(mean, logvar))
         loss, pred = parts['vae_recon'] + w_kl * parts['kl'], recon
-        if cfg.ssim_weight: parts['ssim'] = _ssim_loss(recon, frames); loss = loss + cfg.ssim_weight * parts['ssim']
         if lpips is not None and cfg.perceptual_weight:
             parts['lpips'] = perceptual(recon, frames); loss = loss + cfg.perceptual_weight * parts['lpips']
     elif cfg.mode == 'temporal_only':
@@ -209,7 +201,6 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
             parts['pred_recon'] = Fn.mse_loss(pred, target)
             loss = loss + parts['pred_recon']
             if cfg.new_frame_weight: parts['new_frames'] = new(pred, target); loss = loss + cfg.new_frame_weight * parts['new_frames']
-            if cfg.ssim_weight: parts['ssim'] = _ssim_loss(pred, target); loss = loss + cfg.ssim_weight * parts['ssim']
             if lpips is not None and cfg.perceptual_weight:                 # on the predicted frames, as the article
                 parts['lpips'] = perceptual(pred, target); loss = loss + cfg.perceptual_weight * parts['lpips']
     return loss, {k: v.detach() for k, v in parts.items()}, pred
@@ -287,7 +278,7 @@ def _set_rng_state(s: dict):
 
 def _quiet(fn, *args, **kwargs):
     "Call `fn` with stdout silenced (huggingface_hub's from_pretrained prints on local loads; CLIs print JSON)."
-    with contextlib.redirect_stdout(io.StringIO()): return fn(*args, **kwargs)
+    with quiet(): return fn(*args, **kwargs)
 
 def save_checkpoint(ckpt_root: Path, step: int, cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None,
                     optimizer: torch.optim.Optimizer, keep: int = 3,
