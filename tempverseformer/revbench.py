@@ -14,7 +14,7 @@ from torch import nn
 import tempverseformer
 from .measure import rel_err, saved_tensor_bytes, peak_rss_subprocess   # kept importable from here too
 from .core import check_int, cli_parser, get_device, parse_horizons, write_json
-from .reversible import ReversibleBlock, reversible_chain
+from .reversible import reversible_block, reversible_chain
 from .temporal import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0
@@ -33,7 +33,7 @@ class ChainBench:
         v = BENCH_VARIANTS[variant]
         self.t, self.mode, self.preserve_rng, self.device = t, v['mode'], v.get('preserve_rng', 'auto'), get_device(device)
         torch.manual_seed(seed)                                          # same seed, same weights in every variant
-        self.blocks = nn.ModuleList([ReversibleBlock(AttentionSubBlock(dim, heads, dropout), MLPSubBlock(dim, 4, dropout),
+        self.blocks = nn.ModuleList([reversible_block(AttentionSubBlock(dim, heads, dropout), MLPSubBlock(dim, 4, dropout),
                                                      frac_bits=v.get('frac_bits')) for _ in range(depth)]).to(self.device)
         self.head, self.tail = nn.Linear(dim, 2 * dim).to(self.device), nn.Linear(2 * dim, dim).to(self.device)
         self.params = [p for m in (self.head, self.blocks, self.tail) for p in m.parameters()]

@@ -19,7 +19,7 @@ from pydantic import model_validator
 from torch import nn
 
 from .core import Config, HubCard, check_int, hub_card
-from .reversible import DriftMonitor, ReversibleBlock, reversible_chain
+from .reversible import DriftMonitor, ReversibleBlock, reversible_block, reversible_chain
 
 # %% ../nbs/04_temporal.ipynb #1c25797d
 TEMPORAL_MODELS = ('tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb', 'spacetime')
@@ -214,7 +214,7 @@ class TempVerseFormerNet(nn.Module):
         super().__init__()
         self.c = c
         self.head = InputProjection(c.latent_dim, c.embed_dim, c.context, streams=2, pos_init=c.pos_init)
-        self.blocks = nn.ModuleList([ReversibleBlock(*_sub_blocks(c), frac_bits=c.exact_bits) for _ in range(c.depth)])
+        self.blocks = nn.ModuleList([reversible_block(*_sub_blocks(c), frac_bits=c.exact_bits) for _ in range(c.depth)])
         self.tail = OutputHead(2 * c.embed_dim, c.latent_dim, hidden=True)   # the article's term fusion
         self.drift = DriftMonitor()                                        # reconstruction error of the last backward
     def forward(self, z, t):
@@ -345,7 +345,7 @@ class SpaceTimeNet(nn.Module):
         super().__init__()
         self.c = c
         self.head = GridTokens(c.latent_dim, c.embed_dim, c.context, c.grid, streams=2, pos_init=c.pos_init)
-        self.blocks = nn.ModuleList([ReversibleBlock(AxisAttention(c.embed_dim, c.heads, 'space' if i % 2 == 0 else 'time', c.dropout, c.drop_path),
+        self.blocks = nn.ModuleList([reversible_block(AxisAttention(c.embed_dim, c.heads, 'space' if i % 2 == 0 else 'time', c.dropout, c.drop_path),
                                                      MLPSubBlock(c.embed_dim, c.mlp_ratio, c.dropout, c.drop_path), frac_bits=c.exact_bits)
                                      for i in range(c.depth)])
         self.tail = GridHead(2 * c.embed_dim, c.latent_dim, c.grid)
