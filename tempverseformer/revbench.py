@@ -14,7 +14,8 @@ from torch import nn
 import tempverseformer
 from .measure import rel_err, saved_tensor_bytes, peak_rss_subprocess   # kept importable from here too
 from .core import check_int, cli_parser, get_device, parse_horizons, write_json
-from .reversible import reversible_block, reversible_chain
+from .reversible import reversible_chain
+from .exact import reversible_block
 from .temporal import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0

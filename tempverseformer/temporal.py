@@ -19,7 +19,8 @@ from pydantic import model_validator
 from torch import nn
 
 from .core import Config, HubCard, check_int, hub_card
-from .reversible import DriftMonitor, ReversibleBlock, reversible_block, reversible_chain
+from .reversible import DriftMonitor, ReversibleBlock, reversible_chain
+from .exact import reversible_block
 
 # %% ../nbs/04_temporal.ipynb #1c25797d
 TEMPORAL_MODELS = ('tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb', 'spacetime')

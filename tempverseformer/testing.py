@@ -11,7 +11,8 @@ from typing import Any, Callable
 import torch
 
 # %% auto #0
-__all__ = ['CliResult', 'run_cli', 'cli_style_problems', 'one_thread_in_test_workers', 'allocating_step']
+__all__ = ['CliResult', 'run_cli', 'cli_style_problems', 'one_thread_in_test_workers', 'allocating_step', 'rev_stack',
+           'chain_grads']
 
 # %% ../nbs/15_testing.ipynb #7b4e4dde
 @dataclass
@@ -67,3 +68,27 @@ def allocating_step(mb: int = 64): # megabytes the step allocates, touches and f
         buf = torch.ones(mb * 2 ** 20 // 4)
         return float(buf[-1])
     return step
+
+# %% ../nbs/15_testing.ipynb #03a73e8b
+def rev_stack(bits: int | None = None, # exact mode's fractional bits; None: float streams
+              dtype: torch.dtype = torch.float32, dim: int = 128, heads: int = 4, depth: int = 4, seed: int = 0) -> torch.nn.ModuleList:
+    "`depth` reversible blocks of TempVerseFormer's sub-blocks (width `2 * dim` state), initialised from `seed`."
+    from tempverseformer.temporal import AttentionSubBlock, MLPSubBlock
+    from tempverseformer.exact import reversible_block
+    torch.manual_seed(seed)
+    return torch.nn.ModuleList([reversible_block(AttentionSubBlock(dim, heads), MLPSubBlock(dim), frac_bits=bits)
+                                for _ in range(depth)]).to(dtype)
+
+def chain_grads(t: int, mode: str, dtype: torch.dtype = torch.float32, bits: int | None = None,
+                dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, seed: int = 0) -> tuple[torch.Tensor, ...]:
+    "Input and parameter gradients of an MSE loss through a linear head, `rev_stack` applied `t` times under `mode`, a linear tail."
+    import torch.nn.functional as Fn
+    from tempverseformer.reversible import reversible_chain
+    blocks = rev_stack(bits, dtype, dim, heads, depth, seed)
+    torch.manual_seed(seed + 1)
+    head, tail = torch.nn.Linear(dim, 2 * dim).to(dtype), torch.nn.Linear(2 * dim, dim).to(dtype)
+    g = torch.Generator().manual_seed(seed + 2)
+    x = torch.randn(batch, 12, dim, generator=g).to(dtype).requires_grad_()
+    target = torch.randn(batch, 12, dim, generator=g).to(dtype)
+    loss = Fn.mse_loss(reversible_chain(x, blocks, t, mode, head, tail), target)
+    return torch.autograd.grad(loss, [x] + [p for m in (head, blocks, tail) for p in m.parameters()])
