@@ -15,7 +15,7 @@ from torch import nn
 from .core import check_int
 from .reversible import reversible_chain
 from .temporal import TemporalModel, TemporalConfig
-from .train import LatentPool, TrainConfig, learning_rate, step_losses
+from .recipe import LatentPool, TrainConfig, learning_rate, step_losses
 
 # %% ../nbs/11_tlb_memory.ipynb #c6591840
 class _FanOut(nn.Module):

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import torch
 
 # %% auto #0
-__all__ = ['CliResult', 'run_cli', 'cli_style_problems', 'one_thread_in_test_workers', 'allocating_step', 'rev_stack',
+__all__ = ['MICRO', 'CliResult', 'run_cli', 'cli_style_problems', 'one_thread_in_test_workers', 'allocating_step', 'rev_stack',
            'chain_grads']
 
 # %% ../nbs/15_testing.ipynb #7b4e4dde
@@ -68,6 +68,14 @@ def allocating_step(mb: int = 64): # megabytes the step allocates, touches and f
         buf = torch.ones(mb * 2 ** 20 // 4)
         return float(buf[-1])
     return step
+
+# %% ../nbs/15_testing.ipynb #0a2c6280
+MICRO = dict(data=dict(size=16, context=4, batch_size=2, t_min=1, t_max=2, curriculum=None),
+             vae=dict(image_size=16, latent_dim=16, down_channels=[4, 8, 8, 16, 16], attention=[False, False, True, True],
+                      groups=4, heads=2, mid_layers=1),
+             temporal=dict(latent_dim=16, embed_dim=16, heads=2, depth=1, context=4),
+             steps=6, lr=1e-3, kl_start=2, kl_warmup=2, log_every=1, eval_every=3, checkpoint_every=3, sample_every=3,
+             val_batches=1, val_batch_size=4, device='cpu', perceptual_weight=0.0)
 
 # %% ../nbs/15_testing.ipynb #03a73e8b
 def rev_stack(bits: int | None = None, # exact mode's fractional bits; None: float streams

@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from .core import check_int
 from .metrics import TrueShapes, mse, orientation_match, ssim
 from .shapekit import ShapeKit, ShapeKitConfig
-from .train import available_configs, load_for_evaluation, load_train_config
+from .recipe import available_configs, load_train_config
+from .evaluate import load_for_evaluation
 
 # %% auto #0
 __all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'viewer']
