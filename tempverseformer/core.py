@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #7bc0cff5
 from __future__ import annotations
-import argparse, contextlib, datetime, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
+import argparse, contextlib, datetime, importlib.resources, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Callable
@@ -15,10 +15,10 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 # %% auto #0
-__all__ = ['FloatRange', 'IntRange', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError', 'merge_dicts',
-           'field_comments', 'Config', 'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device',
-           'timestamp', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet',
-           'moved_names']
+__all__ = ['FloatRange', 'IntRange', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError',
+           'merge_dicts', 'field_comments', 'Config', 'available_configs', 'read_preset', 'size_preset',
+           'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp', 'make_run_dir',
+           'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet', 'moved_names']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -140,6 +140,30 @@ class Config(BaseModel):
             raise ConfigError(f"{path}: must hold a mapping of {cls.__name__} fields, got {type(data).__name__}")
         try: return cls(**data)
         except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
+
+# %% ../nbs/00_core.ipynb #3a06eb2d
+CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package
+
+def available_configs() -> dict[str, list[str]]:
+    "The preset names shipped with the package: models, pattern groups and size presets."
+    return {kind: sorted(p.stem for p in (CONFIG_DIR / kind).glob('*.yaml')) for kind in ('models', 'patterns', 'presets')}
+
+def read_preset(kind: str, # 'models', 'patterns' or 'presets'
+                name: str) -> dict:
+    "The fields of `configs/KIND/NAME.yaml`; a clear error for an unknown name."
+    path = CONFIG_DIR / kind / f'{name}.yaml'
+    if not path.is_file():
+        raise ValueError(f"unknown {kind[:-1]} {name!r}; available: {', '.join(available_configs()[kind])}")
+    return yaml.safe_load(path.read_text()) or {}
+
+def size_preset(name: str | None, # a size preset ('tiny', ...), or 'article' / None for the defaults
+                section: str, # which part: 'vae', 'rev_vae', 'temporal', 'data', ...
+               ) -> dict:
+    "The fields one size preset sets in one section of a config (`{}` for the article's defaults)."
+    if name in (None, 'article'): return {}
+    if name not in available_configs()['presets']:
+        raise ValueError(f"preset must be one of {['article', *available_configs()['presets']]}, got {name!r}")
+    return dict(read_preset('presets', name).get(section) or {})
 
 # %% ../nbs/00_core.ipynb #e867ec72
 def seed_everything(seed: int) -> int:
@@ -265,11 +289,11 @@ def quiet():
 
 # %% ../nbs/00_core.ipynb #321dcc67
 def moved_names(module: str, # the module the names moved out of
-                moves: dict[str, str], # name -> the module it now lives in
+                moves: dict[str, str], # name -> where it is now (a module, or the files that replace it)
                ) -> Callable[[str], Any]:
-    "A module-level `__getattr__` for `module`: importing a name in `moves` raises an `ImportError` naming its new module."
+    "A module-level `__getattr__` for `module`: importing a name in `moves` raises an `ImportError` naming its new place."
     def __getattr__(name: str):
-        if name in moves: raise ImportError(f"{name} moved from {module} to {moves[name]}: import it from there")
+        if name in moves: raise ImportError(f"{name} moved from {module} to {moves[name]}")
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
     return __getattr__
 

@@ -14,18 +14,17 @@ import torch.nn.functional as Fn
 import yaml
 from pydantic import model_validator
 
-from .core import Config, check_int, merge_dicts
+from .core import CONFIG_DIR, Config, available_configs, check_int, merge_dicts, read_preset, size_preset
 from .shapekit import ShapeKit, ShapeKitConfig
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
 from .temporal import TemporalConfig, TemporalModel, model_name
 
 # %% auto #0
-__all__ = ['CONFIG_DIR', 'TRAIN_MODES', 'TrainConfig', 'make_vae', 'available_configs', 'experiment_name', 'load_train_config',
-           'kl_weight', 'learning_rate', 'LatentClips', 'step_losses', 'encode_clips', 'LatentPool']
+__all__ = ['TRAIN_MODES', 'TrainConfig', 'make_vae', 'experiment_name', 'load_train_config', 'kl_weight', 'learning_rate',
+           'LatentClips', 'step_losses', 'encode_clips', 'LatentPool']
 
 # %% ../nbs/17_recipe.ipynb #a3fdaa6f
-CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package
 TRAIN_MODES = ('default', 'vae_only', 'temporal_only')
 
 class TrainConfig(Config):
@@ -100,16 +99,6 @@ def make_vae(cfg: TrainConfig) -> VAEBase:
     "A new VAE of the config's kind and shape."
     return vae_class(cfg.vae_kind)(cfg.vae_config)
 
-def available_configs() -> dict[str, list[str]]:
-    "The preset names shipped with the package: models, pattern groups and size presets."
-    return {kind: sorted(p.stem for p in (CONFIG_DIR / kind).glob('*.yaml')) for kind in ('models', 'patterns', 'presets')}
-
-def _preset_file(kind: str, name: str) -> dict:
-    path = CONFIG_DIR / kind / f'{name}.yaml'
-    if not path.is_file():
-        raise ValueError(f"unknown {kind[:-1]} {name!r}; available: {', '.join(available_configs()[kind])}")
-    return yaml.safe_load(path.read_text()) or {}
-
 def experiment_name(name: str) -> str:
     "'MODEL' or 'MODEL--PATTERN' with the model as the library names it (the article's names, e.g. 'rev-transformer--oscillation', are mapped)."
     model, sep, pattern = name.partition('--')
@@ -121,8 +110,8 @@ def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'tempversef
     "The config of a named experiment: defaults <- model file <- pattern group <- size preset <- overrides."
     name = experiment_name(name)
     model, _, pattern = name.partition('--')
-    layers = [_preset_file('models', model), _preset_file('patterns', pattern or 'none')]
-    if preset: layers.append(_preset_file('presets', preset))
+    layers = [read_preset('models', model), read_preset('patterns', pattern or 'none')]
+    if preset not in (None, 'article'): size_preset(preset, 'data'); layers.append(read_preset('presets', preset))
     merged = {'name': name}
     for layer in layers + [overrides]: merged = merge_dicts(merged, layer)
     return TrainConfig(**merged)

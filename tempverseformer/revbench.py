@@ -16,7 +16,7 @@ from .measure import rel_err, saved_tensor_bytes, peak_rss_subprocess   # kept i
 from .core import check_int, cli_parser, get_device, parse_horizons, write_json
 from .reversible import reversible_chain
 from .exact import reversible_block
-from .temporal import AttentionSubBlock, MLPSubBlock
+from .layers import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0
 __all__ = ['BENCH_VARIANTS', 'ChainBench', 'revbench', 'revbench_table', 'revbench_cli']

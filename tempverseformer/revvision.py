@@ -18,7 +18,7 @@ from torch import nn
 from .core import Config, check_int, seed_everything
 from .shapekit import ShapeKitConfig, Shapes, render, sample_shapes
 from .reversible import ReversibleBlock
-from .temporal import AttentionSubBlock, DropPath, MLPSubBlock, init_linear
+from .layers import AttentionSubBlock, DropPath, MLPSubBlock, init_linear
 from .rev_vae import MultiScaleAttention, PoolingAttentionSubBlock, Stage, window_partition, window_unpartition
 
 # %% ../nbs/10_revvision.ipynb #3fcbfa5f

@@ -18,7 +18,8 @@ from torch import nn
 
 from .core import Config, check_int, seed_everything
 from .shapekit import ShapeKit, ShapeKitConfig
-from .temporal import AttentionSubBlock, MLPSubBlock, ResidualBlock, sincos_table
+from .layers import AttentionSubBlock, MLPSubBlock, sincos_table
+from .temporal import ResidualBlock
 from .vae import VAEBase
 
 # %% ../nbs/12_spacetime.ipynb #70ba053a

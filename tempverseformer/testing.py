@@ -81,7 +81,7 @@ MICRO = dict(data=dict(size=16, context=4, batch_size=2, t_min=1, t_max=2, curri
 def rev_stack(bits: int | None = None, # exact mode's fractional bits; None: float streams
               dtype: torch.dtype = torch.float32, dim: int = 128, heads: int = 4, depth: int = 4, seed: int = 0) -> torch.nn.ModuleList:
     "`depth` reversible blocks of TempVerseFormer's sub-blocks (width `2 * dim` state), initialised from `seed`."
-    from tempverseformer.temporal import AttentionSubBlock, MLPSubBlock
+    from tempverseformer.layers import AttentionSubBlock, MLPSubBlock
     from tempverseformer.exact import reversible_block
     torch.manual_seed(seed)
     return torch.nn.ModuleList([reversible_block(AttentionSubBlock(dim, heads), MLPSubBlock(dim), frac_bits=bits)
