@@ -12,11 +12,11 @@ from typing import Annotated, Any, Callable
 import numpy as np
 import torch
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 # %% auto #0
-__all__ = ['FloatRange', 'IntRange', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError',
-           'merge_dicts', 'field_comments', 'Config', 'available_configs', 'read_preset', 'size_preset',
+__all__ = ['FloatRange', 'IntRange', 'Rate', 'Unit', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int',
+           'ConfigError', 'merge_dicts', 'field_comments', 'Config', 'available_configs', 'read_preset', 'size_preset',
            'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp', 'make_run_dir',
            'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet', 'moved_names']
 
@@ -51,6 +51,8 @@ def _ordered(pair: tuple) -> tuple:
 
 FloatRange = Annotated[tuple[float, float], AfterValidator(_ordered)]
 IntRange = Annotated[tuple[int, int], AfterValidator(_ordered)]
+Rate = Annotated[float, Field(ge=0, lt=1)]              # a probability of dropping something: [0, 1)
+Unit = Annotated[float, Field(ge=0, le=1)]              # a value in [0, 1]
 
 # %% ../nbs/00_core.ipynb #7b9e3265
 def merge_dicts(base: dict, overrides: dict) -> dict:

@@ -12,7 +12,7 @@ from typing import Literal
 import torch
 import torch.nn.functional as Fn
 import yaml
-from pydantic import model_validator
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
 
 from .core import CONFIG_DIR, Config, available_configs, check_int, merge_dicts, read_preset, size_preset
 from .shapekit import ShapeKit, ShapeKitConfig
@@ -36,35 +36,35 @@ class TrainConfig(Config):
     vae: VAEConfig = VAEConfig()                         # the convolutional VAE's shape (vae_kind = 'vae')
     rev_vae: RevVAEConfig = RevVAEConfig()               # the reversible VAE's shape (vae_kind = 'rev_vae')
     temporal: TemporalConfig = TemporalConfig()          # the temporal model: which, its sizes, its gradient mode
-    steps: int = 30_000                                  # optimisation steps
+    steps: PositiveInt = 30_000                                  # optimisation steps
     lr: float = 5e-6                                     # Adam
     betas: tuple[float, float] = (0.9, 0.999)            # Adam's betas
     weight_decay: float = 0.0                            # Adam's L2 weight decay
     grad_clip: float | None = None                       # clip the gradient norm to this value
     lr_schedule: Literal['constant', 'cosine'] = 'constant'  # the learning rate over the run: constant, or lr -> 0 along a half cosine
     kl_start: int = 25_000                               # KL weight is 0 before this step ...
-    kl_warmup: int = 5_000                               # ... then rises over this many steps ...
+    kl_warmup: PositiveInt = 5_000                               # ... then rises over this many steps ...
     kl_max: float = 1e-4                                 # ... to this value
     kl_schedule: Literal['article', 'ramp'] = 'article'  # the rise: kl_max * step / (kl_start + kl_warmup) (the article's), or 0 -> kl_max
     temporal_targets: Literal['sample', 'mean'] = 'sample'   # temporal_only: latents drawn from the frozen VAE's posterior (the article's), or its means
-    new_frame_weight: float = 0.0                        # weight of an extra MSE on the t new frames of the predicted window (0: the article's loss)
-    latent_pool: int = 0                                 # temporal_only: clips the frozen VAE encodes once, training windows drawn from them (0: each batch encoded)
+    new_frame_weight: NonNegativeFloat = 0.0                        # weight of an extra MSE on the t new frames of the predicted window (0: the article's loss)
+    latent_pool: NonNegativeInt = 0                                 # temporal_only: clips the frozen VAE encodes once, training windows drawn from them (0: each batch encoded)
     perceptual_weight: float = 1.0                       # weight of the LPIPS (AlexNet) term, joint and vae_only modes (the article's) ...
     lpips_weights: str | None = None                     # ... whose AlexNet weights file this is (default: $TVF_LPIPS_WEIGHTS; without one, no term)
     vae_warmup: int = 0                                  # default mode: train only the VAE terms for this many steps first
     mixed_precision: Literal['no', 'fp16', 'bf16'] = 'no'    # Accelerate's mixed precision: no, fp16 (with a loss scaler) or bf16
     seed: int = 0                                        # seeds the initial weights and the data stream
     device: str = 'auto'                                 # 'auto', 'cpu', 'cuda', 'cuda:N' (ignored under accelerate launch)
-    log_every: int = 10                                  # steps between logged losses
+    log_every: PositiveInt = 10                                  # steps between logged losses
     sample_every: int = 500                              # steps between sample strips (0: never)
     checkpoint_every: int = 1000                         # steps between checkpoints (the last step is always saved)
-    keep_checkpoints: int = 3                            # most recent checkpoints kept
+    keep_checkpoints: PositiveInt = 3                            # most recent checkpoints kept
     eval_every: int = 1000                               # steps between validations (0: only at the end)
-    val_batches: int = 2                                 # validation batches (fixed, seeded split)
-    val_batch_size: int = 16                             # sequences per validation batch
+    val_batches: PositiveInt = 2                                 # validation batches (fixed, seeded split)
+    val_batch_size: PositiveInt = 16                             # sequences per validation batch
     vae_checkpoint: str | None = None                    # temporal_only: directory of a trained VAE (save_pretrained)
     temporal_checkpoint: str | None = None               # warm start: the temporal model's initial weights (a run, a checkpoint or a save_pretrained directory)
-    num_reps: int = 1                                    # tvf_train: independent repetitions (seeds seed, seed + 1, ...) into rep_1, rep_2, ...
+    num_reps: PositiveInt = 1                                    # tvf_train: independent repetitions (seeds seed, seed + 1, ...) into rep_1, rep_2, ...
     wandb: Literal['disabled', 'offline', 'online'] = 'disabled'   # Weights & Biases logging (the [wandb] extra)
     wandb_project: str = 'tempverseformer'               # the W&B project runs are logged to
     num_workers: int = 0                                 # DataLoader workers generating shapekit batches
@@ -78,12 +78,8 @@ class TrainConfig(Config):
         if m.name == 'spacetime' and k == 'vae': pairs.append(('temporal.grid', m.grid, 'vae.latent_grid', v.latent_grid))
         for a, va, b, vb in pairs:
             if va != vb: raise ValueError(f"{a} = {va} must equal {b} = {vb}")
-        for f in ('steps', 'kl_warmup', 'log_every', 'keep_checkpoints', 'val_batches', 'val_batch_size', 'num_reps'):
-            if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.mode == 'temporal_only' and not self.vae_checkpoint:
             raise ValueError("mode = 'temporal_only' trains against a frozen VAE: set vae_checkpoint to a trained VAE directory")
-        for f in ('new_frame_weight', 'latent_pool'):
-            if getattr(self, f) < 0: raise ValueError(f"{f} = {getattr(self, f)} must be >= 0")
         if self.latent_pool and self.mode != 'temporal_only':
             raise ValueError(f"latent_pool = {self.latent_pool} needs mode = 'temporal_only' (a frozen VAE to encode the clips once), got mode = {self.mode!r}")
         if self.mode == 'vae_only' and self.temporal_checkpoint:

@@ -12,11 +12,11 @@ from typing import Literal
 import torch
 import torch.nn.functional as Fn
 from huggingface_hub import PyTorchModelHubMixin
-from pydantic import model_validator
+from pydantic import PositiveInt, model_validator
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-from .core import Config, HubCard, hub_card, moved_names
+from .core import Config, HubCard, Rate, hub_card, moved_names
 from .reversible import ReversibleBlock, reversible_chain
 from .layers import DropPath, MLPSubBlock, init_linear
 from .vae import Level, VAEBase, build_vae
@@ -25,25 +25,25 @@ from .vae import Level, VAEBase, build_vae
 class RevVAEConfig(Config):
     "Shape of the reversible MViT VAE; the defaults are the article's (the reference's field names in the comments where they differ)."
     image_size: int = 64                                   # frames are image_size x image_size (img_size); 2^stages
-    channels: int = 3                                      # colour channels (im_channels)
-    latent_dim: int = 256                                  # D (z_channels)
+    channels: PositiveInt = 3                                      # colour channels (im_channels)
+    latent_dim: PositiveInt = 256                                  # D (z_channels)
     down_channels: list[int] = [8, 16, 32, 64, 128, 256, 384]  # width of each resolution, 64x64 down to 1x1; mirrored by the decoder
     attn_down: list[bool] = [False, False, False, True, True, True]  # reversible blocks in each encoder stage (64x64 .. 2x2)
     attn_up: list[bool] = [True, True, True, False, False, False]    # reversible blocks in each decoder stage (2x2 .. 64x64)
-    down_scale_layers: int = 1                             # residual blocks per down-sampling transition
-    up_scale_layers: int = 1                               # residual blocks per up-sampling transition
+    down_scale_layers: PositiveInt = 1                             # residual blocks per down-sampling transition
+    up_scale_layers: PositiveInt = 1                               # residual blocks per up-sampling transition
     groups: int = 8                                        # GroupNorm groups (norm_channels)
-    encoder_stage_size: int = 2                            # a stage with attention has stage_size - 1 reversible blocks
-    decoder_stage_size: int = 2
-    heads_min: int = 1                                     # heads of the first encoder / last decoder stage (num_heads_min) ...
+    encoder_stage_size: PositiveInt = 2                            # a stage with attention has stage_size - 1 reversible blocks
+    decoder_stage_size: PositiveInt = 2
+    heads_min: PositiveInt = 1                                     # heads of the first encoder / last decoder stage (num_heads_min) ...
     heads_max: int = 16                                    # ... doubling per stage up to this (num_heads_max)
     residual_pooling: bool = True                          # add the pooled query to the attention output (MViTv2)
     mlp_ratio: float = 4.0
     qkv_bias: bool = True
     rel_pos: bool = True                                   # decomposed relative positions in attention (use_rel_pos)
     rel_pos_zero_init: bool = True                         # start them at zero (else truncated normal, std 0.02)
-    dropout: float = 0.0                                   # dropout in the blocks' MLPs (the reference has none)
-    drop_path: float = 0.0                                 # stochastic depth of the blocks' branches (the reference's blocks use 0)
+    dropout: Rate = 0.0                                   # dropout in the blocks' MLPs (the reference has none)
+    drop_path: Rate = 0.0                                 # stochastic depth of the blocks' branches (the reference's blocks use 0)
     grad_mode: Literal['vanilla', 'checkpoint', 'reversible', 'reversible_full', 'pareprop'] = 'reversible'
     preserve_rng: bool | Literal['auto'] = 'auto'          # replay randomness in the rebuild ('auto': when training)
 
@@ -58,15 +58,11 @@ class RevVAEConfig(Config):
             if len(getattr(self, f)) != n: raise ValueError(f"{f} = {getattr(self, f)} needs one flag per stage ({n})")
         if self.image_size != 2 ** n:
             raise ValueError(f"image_size = {self.image_size} must be 2^{n} = {2 ** n}: each of the {n} stages halves it, down to 1x1")
-        for f in ('down_scale_layers', 'up_scale_layers', 'encoder_stage_size', 'decoder_stage_size', 'heads_min', 'latent_dim', 'channels'):
-            if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.heads_max < self.heads_min: raise ValueError(f"heads_max = {self.heads_max} must be >= heads_min = {self.heads_min}")
         bad = [c for c in self.down_channels if c % self.groups]
         if bad: raise ValueError(f"groups = {self.groups} must divide every entry of down_channels, not {bad}")
         for dim, heads, _, count in self.attention_stages():
             if count and dim % heads: raise ValueError(f"a stage of width {dim} has {heads} heads, which do not divide it")
-        for f in ('dropout', 'drop_path'):
-            if not 0 <= getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must lie in [0, 1)")
         return self
 
     def attention_stages(self) -> list[tuple[int, int, int, int]]:

@@ -15,7 +15,7 @@ import torch.nn.functional as Fn
 from pydantic import model_validator
 from torch import nn
 
-from .core import Config, check_int, seed_everything
+from .core import Config, Rate, check_int, seed_everything
 from .shapekit import ShapeKitConfig, Shapes, render, sample_shapes
 from .reversible import ReversibleBlock
 from .layers import AttentionSubBlock, DropPath, MLPSubBlock, init_linear
@@ -34,8 +34,8 @@ class VisionConfig(Config):
     heads: list[int] = [4]                 # attention heads per stage
     window: int = 4                        # swin: window side (in tokens)
     mlp_ratio: float = 4.0
-    dropout: float = 0.0                   # in the MLPs (and vit's attention weights)
-    drop_path: float = 0.0                 # stochastic depth of every reversible branch
+    dropout: Rate = 0.0                   # in the MLPs (and vit's attention weights)
+    drop_path: Rate = 0.0                 # stochastic depth of every reversible branch
     grad_mode: Literal['vanilla', 'checkpoint', 'reversible', 'reversible_full', 'pareprop'] = 'reversible'
     preserve_rng: bool | Literal['auto'] = 'auto'
 
@@ -58,8 +58,6 @@ class VisionConfig(Config):
             for i in range(len(self.depths)):
                 g = self.grid >> i
                 if g > self.window and g % self.window: raise ValueError(f"window = {self.window} must divide stage {i}'s {g}x{g} grid")
-        for f in ('dropout', 'drop_path'):
-            if not 0 <= getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must lie in [0, 1)")
         return self
 
 # %% ../nbs/10_revvision.ipynb #09ef042f

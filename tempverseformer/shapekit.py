@@ -7,15 +7,15 @@ from __future__ import annotations
 import json, math, time
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as Fn
-from pydantic import field_validator, model_validator
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
-from .core import Config, FloatRange, IntRange, check_int, cli_parser
+from .core import Config, FloatRange, IntRange, Unit, check_int, cli_parser
 
 # %% auto #0
 __all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
@@ -28,7 +28,7 @@ PATTERNS = ('acceleration', 'deceleration', 'oscillation', 'interruption')
 EXCLUSIVE_PAIRS = (('acceleration', 'deceleration'), ('oscillation', 'interruption'))
 SHAPES = ('triangle', 'polygon', 'ellipse')
 SPLITS = ('train', 'val', 'test')
-Color = tuple[float, float, float]
+Color = tuple[Unit, Unit, Unit]
 
 class ShapeKitConfig(Config):
     "What a shapekit stream draws, how the shapes move, and how batches are drawn."
@@ -37,36 +37,30 @@ class ShapeKitConfig(Config):
     shapes: list[Literal['triangle', 'polygon', 'ellipse']] = ['triangle']  # kinds drawn, one chosen per sample
     polygon_sides: IntRange = (3, 8)                     # number of sides of regular polygons
     ellipse_ratio: FloatRange = (0.4, 0.8)               # minor / major axis of ellipses
-    extent: float = 0.9                                  # circumradius about the centroid, as a fraction of half the frame
+    extent: Annotated[float, Field(gt=0, le=1)] = 0.9                                  # circumradius about the centroid, as a fraction of half the frame: (0, 1], inside at any angle
     fg_color: Color = (0.0, 0.0, 0.0)                    # shape fill, RGB in [0, 1]
     bg_color: Color = (1.0, 1.0, 1.0)                    # background, RGB in [0, 1]
     outline_color: Color = (0.5, 0.5, 0.5)               # outline, RGB in [0, 1]
-    outline_width: float = 0.0                           # outline width in pixels; 0 draws no outline
+    outline_width: NonNegativeFloat = 0.0                           # outline width in pixels; 0 draws no outline
     step_deg: FloatRange = (5.0, 20.0)                   # |rotation per frame| in degrees; the sign is random
     patterns: list[Literal['acceleration', 'deceleration', 'oscillation', 'interruption']] = []  # temporal patterns a sample may follow (none: constant steps)
-    min_patterns: int = 0                                # fewest patterns a sample gets
+    min_patterns: NonNegativeInt = 0                                # fewest patterns a sample gets
     pattern_combining: bool = False                      # whether a sample may combine patterns
     acceleration: FloatRange = (0.015, 0.03)             # a - 1: the step grows by a factor a every frame
     deceleration: FloatRange = (0.06, 0.12)              # d - 1: the step shrinks by a factor d every frame
     oscillation_period: IntRange = (1, 4)                # frames between reversals of direction
     interruption_period: IntRange = (1, 4)               # frames of motion, then as many of standstill
-    context: int = 12                                    # context frames N
-    t_min: int = 1                                       # smallest prediction horizon of a training batch
+    context: PositiveInt = 12                                    # context frames N
+    t_min: NonNegativeInt = 1                                       # smallest prediction horizon of a training batch
     t_max: int = 5                                       # largest prediction horizon of a training batch
     curriculum: list[float] | None = None                # share of training steps spent at each max horizon t_min..t_max
-    batch_size: int = 8                                  # samples per batch
-    seed: int = 0                                        # seed of the stream
+    batch_size: PositiveInt = 8                                  # samples per batch
+    seed: NonNegativeInt = 0                                        # seed of the stream
 
     @field_validator('size')
     @classmethod
     def _size(cls, v):
         if v < 16 or v & (v - 1): raise ValueError("must be a power of two >= 16 (the VAE halves it down to 1x1)")
-        return v
-
-    @field_validator('fg_color', 'bg_color', 'outline_color')
-    @classmethod
-    def _color(cls, v):
-        if not all(0 <= c <= 1 for c in v): raise ValueError("each RGB component must lie in [0, 1]")
         return v
 
     @field_validator('shapes', 'patterns')
@@ -98,30 +92,6 @@ class ShapeKitConfig(Config):
     @classmethod
     def _nonneg(cls, v):
         if v[0] < 0: raise ValueError("must be >= 0")
-        return v
-
-    @field_validator('extent')
-    @classmethod
-    def _extent(cls, v):
-        if not 0 < v <= 1: raise ValueError("must lie in (0, 1] so that the shape stays inside the frame at any angle")
-        return v
-
-    @field_validator('outline_width')
-    @classmethod
-    def _outline(cls, v):
-        if v < 0: raise ValueError("must be >= 0")
-        return v
-
-    @field_validator('context', 'batch_size')
-    @classmethod
-    def _positive(cls, v):
-        if v < 1: raise ValueError("must be >= 1")
-        return v
-
-    @field_validator('t_min', 'min_patterns', 'seed')
-    @classmethod
-    def _nonneg_int(cls, v):
-        if v < 0: raise ValueError("must be >= 0")
         return v
 
     @model_validator(mode='after')

@@ -13,10 +13,10 @@ from typing import Literal
 
 import torch
 import torch.nn.functional as Fn
-from pydantic import model_validator
+from pydantic import NonNegativeFloat, model_validator
 from torch import nn
 
-from .core import Config, check_int, seed_everything
+from .core import Config, Rate, check_int, seed_everything
 from .shapekit import ShapeKit, ShapeKitConfig
 from .layers import AttentionSubBlock, MLPSubBlock, sincos_table
 from .temporal import ResidualBlock
@@ -35,10 +35,10 @@ class HierarchyConfig(Config):
     depth: tuple[int, int, int] = (2, 1, 1)  # blocks of the spatial (within a frame), temporal (within a clip) and clip (across clips) levels
     predictor_hidden: int = 128    # width of the predictors' hidden layer
     targets: Literal['detached', 'ema'] = 'ema'   # stop-gradient targets: the online network's, detached, or an EMA copy's
-    ema: float = 0.99              # EMA decay of the target network
+    ema: Rate = 0.99              # EMA decay of the target network
     optimizers: Literal['single', 'per_level'] = 'single'   # one optimizer, gradients through every level; or one per level, inputs detached
-    variance: float = 0.0          # weight of VICReg's variance hinge on every level's online features (0: off)
-    covariance: float = 0.0        # weight of VICReg's covariance term on every level's online features (0: off)
+    variance: NonNegativeFloat = 0.0          # weight of VICReg's variance hinge on every level's online features (0: off)
+    covariance: NonNegativeFloat = 0.0        # weight of VICReg's covariance term on every level's online features (0: off)
     lr: float = 1e-3
 
     @model_validator(mode='after')
@@ -46,9 +46,6 @@ class HierarchyConfig(Config):
         if self.image_size % self.patch: raise ValueError(f"patch = {self.patch} must divide image_size = {self.image_size}")
         if self.frames % self.clip: raise ValueError(f"clip = {self.clip} must divide frames = {self.frames}")
         if self.dim % self.heads: raise ValueError(f"heads = {self.heads} must divide dim = {self.dim}")
-        if not 0 <= self.ema < 1: raise ValueError(f"ema = {self.ema} must lie in [0, 1)")
-        for f in ('variance', 'covariance'):
-            if getattr(self, f) < 0: raise ValueError(f"{f} = {getattr(self, f)} must be >= 0")
         return self
 
 # %% ../nbs/12_spacetime.ipynb #12313354

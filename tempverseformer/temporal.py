@@ -14,10 +14,12 @@ from typing import Literal
 import torch
 import torch.nn.functional as Fn
 from huggingface_hub import PyTorchModelHubMixin
-from pydantic import model_validator
+from typing import Annotated
+
+from pydantic import Field, PositiveInt, model_validator
 from torch import nn
 
-from .core import Config, HubCard, check_int, hub_card, moved_names, read_preset, size_preset
+from .core import Config, HubCard, Rate, check_int, hub_card, moved_names, read_preset, size_preset
 from .reversible import DriftMonitor, ReversibleBlock, reversible_chain
 from .exact import reversible_block
 from .layers import AttentionSubBlock, CrossAttentionSubBlock, DropPath, MLPSubBlock, _dropout, init_linear, sincos_table
@@ -35,35 +37,29 @@ def model_name(name: str) -> str:
 class TemporalConfig(Config):
     "Shape and options of a temporal model; `name` chooses which."
     name: Literal['tempverseformer', 'vanilla_transformer', 'pipe_transformer', 'lstm', 'tlb', 'spacetime'] = 'tempverseformer'
-    latent_dim: int = 256          # D: size of a latent frame
-    embed_dim: int = 768           # E: width of the transformer (and of the LSTM)
-    heads: int = 8                 # attention heads
-    depth: int = 8                 # transformer blocks, or LSTM layers
-    context: int = 12              # N: frames in the window
+    latent_dim: PositiveInt = 256          # D: size of a latent frame
+    embed_dim: PositiveInt = 768           # E: width of the transformer (and of the LSTM)
+    heads: PositiveInt = 8                 # attention heads
+    depth: PositiveInt = 8                 # transformer blocks, or LSTM layers
+    context: PositiveInt = 12              # N: frames in the window
     mlp_ratio: float = 4.0         # MLP hidden width / E
     pos_init: Literal['zeros', 'sincos'] = 'zeros'  # the position table at init: zeros (the article's) or the sinusoidal table
-    dropout: float = 0.0           # dropout in attention, MLP (and between LSTM layers)
-    drop_path: float = 0.0         # stochastic depth of the residual branches (transformers)
+    dropout: Rate = 0.0           # dropout in attention, MLP (and between LSTM layers)
+    drop_path: Rate = 0.0         # stochastic depth of the residual branches (transformers)
     grad_mode: Literal['vanilla', 'checkpoint', 'reversible', 'reversible_full', 'pareprop'] = 'reversible'  # tempverseformer's gradient mode
-    exact_bits: int | None = None  # tempverseformer: exact mode with this many fractional bits (None: float)
+    exact_bits: Annotated[int, Field(ge=8, le=48)] | None = None  # tempverseformer: exact mode with this many fractional bits, 8..48 (int64 streams keep 63 - bits integer bits; None: float)
     preserve_rng: bool | Literal['auto'] = 'auto'  # tempverseformer: replay randomness in the rebuild ('auto': when training)
-    chunk_size: int = 4            # tlb: frames per chunk of the fast stream
-    latents: int = 4               # tlb: tokens of the slow stream
-    cross_every: int = 2           # tlb: the fast stream reads the slow one after fast blocks 0, r, 2r, ... (r = cross_every)
-    grid: int = 4                  # spacetime: a frame's latent is a grid x grid of latent_dim / grid^2 channels (the VAE's latent_grid)
+    chunk_size: PositiveInt = 4            # tlb: frames per chunk of the fast stream
+    latents: PositiveInt = 4               # tlb: tokens of the slow stream
+    cross_every: PositiveInt = 2           # tlb: the fast stream reads the slow one after fast blocks 0, r, 2r, ... (r = cross_every)
+    grid: PositiveInt = 4                  # spacetime: a frame's latent is a grid x grid of latent_dim / grid^2 channels (the VAE's latent_grid)
 
     @model_validator(mode='after')
     def _check(self):
-        for f in ('latent_dim', 'embed_dim', 'heads', 'depth', 'context', 'chunk_size', 'latents', 'cross_every', 'grid'):
-            if getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must be >= 1")
         if self.embed_dim % self.heads: raise ValueError(f"heads = {self.heads} must divide embed_dim = {self.embed_dim}")
-        for f in ('dropout', 'drop_path'):
-            if not 0 <= getattr(self, f) < 1: raise ValueError(f"{f} = {getattr(self, f)} must lie in [0, 1)")
         if self.name == 'spacetime':
             if self.latent_dim % self.grid ** 2: raise ValueError(f"latent_dim = {self.latent_dim} must be a multiple of grid^2 = {self.grid ** 2}")
             if self.depth < 2: raise ValueError(f"spacetime needs depth >= 2 (its blocks alternate spatial and temporal attention), got {self.depth}")
-        if self.exact_bits is not None and not 8 <= self.exact_bits <= 48:
-            raise ValueError(f"exact_bits = {self.exact_bits} must lie in [8, 48] (int64 streams keep 63 - bits integer bits)")
         return self
 
 

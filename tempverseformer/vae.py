@@ -11,7 +11,7 @@ import importlib
 
 import torch
 from huggingface_hub import PyTorchModelHubMixin
-from pydantic import model_validator
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
 from torch import nn
 
 from .core import Config, HubCard, hub_card, moved_names, size_preset
@@ -20,18 +20,18 @@ from .core import Config, HubCard, hub_card, moved_names, size_preset
 class VAEConfig(Config):
     "Shape of the frame <-> latent VAE; the defaults are the article's (reference field names in the comments)."
     image_size: int = 64                                  # frames are image_size x image_size (render_window_size)
-    channels: int = 3                                     # colour channels of a frame (im_channels)
-    latent_dim: int = 256                                 # D: size of a frame's latent (z_channels: the channels of a 1x1 latent)
+    channels: PositiveInt = 3                                     # colour channels of a frame (im_channels)
+    latent_dim: PositiveInt = 256                                 # D: size of a frame's latent (z_channels: the channels of a 1x1 latent)
     latent_grid: int = 1                                  # k: the latent is a k x k grid of D / k^2 channels, D flattened channel-major (1: the article's)
     down_channels: list[int] = [8, 16, 32, 64, 128, 256, 384]  # width at each level (down_channels)
     down_sample: list[bool] | None = None                 # which levels halve the resolution (down_sample; mirrored in the decoder); None: all
     attention: list[bool] = [False, False, False, True, True, True]  # self-attention in each down and mirrored up level (attn_down)
     mid_channels: list[int] | None = None                 # widths through the mid levels (mid_channels); None: [down_channels[-1]], no mid level
-    down_layers: int = 1                                  # residual blocks per down level (num_down_layers)
-    mid_layers: int = 2                                   # (attention, residual) pairs per mid level (num_mid_layers)
-    up_layers: int = 1                                    # residual blocks per up level (num_up_layers)
-    groups: int = 8                                       # GroupNorm groups (norm_channels)
-    heads: int = 4                                        # attention heads (num_heads)
+    down_layers: PositiveInt = 1                                  # residual blocks per down level (num_down_layers)
+    mid_layers: NonNegativeInt = 2                                   # (attention, residual) pairs per mid level (num_mid_layers)
+    up_layers: PositiveInt = 1                                    # residual blocks per up level (num_up_layers)
+    groups: PositiveInt = 8                                       # GroupNorm groups (norm_channels)
+    heads: PositiveInt = 4                                        # attention heads (num_heads)
 
     @property
     def downs(self) -> list[bool]:
@@ -74,9 +74,6 @@ class VAEConfig(Config):
         bad = [c for c, a in zip(self.down_channels[1:] + self.down_channels[:-1], self.attention * 2) if a and c % self.heads] + \
               [c for c in mids[1:] + mids[:-1] if self.mid_layers and c % self.heads]
         if bad: raise ValueError(f"heads = {self.heads} must divide the channels of every attention level, not {sorted(set(bad))}")
-        for name in ('channels', 'latent_dim', 'down_layers', 'up_layers', 'groups', 'heads'):
-            if getattr(self, name) < 1: raise ValueError(f"{name} = {getattr(self, name)} must be >= 1")
-        if self.mid_layers < 0: raise ValueError(f"mid_layers = {self.mid_layers} must be >= 0")
         return self
 
 # %% ../nbs/02_vae.ipynb #16531a1f
