@@ -5,7 +5,6 @@
 # %% ../nbs/00_core.ipynb #7bc0cff5
 from __future__ import annotations
 import argparse, contextlib, datetime, importlib.resources, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Callable
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import torch
 
 from .core import atomic_write_bytes, get_device, write_json
-from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, frame_grid
+from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
+from .preview import frame_grid
 from .vae import VAE
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, rows_to_csv

@@ -140,7 +140,7 @@ def markdown_table(rows: list[dict], metric: str, digits: int = 4) -> str:
 def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None = None, progress: bool = True) -> dict:
     "Train, evaluate and measure; write `out/report.md` with tables, plots and JSON. Returns a summary."
     from PIL import Image
-    from tempverseformer.shapekit import pattern_showcase, frame_grid
+    from tempverseformer.preview import pattern_showcase, frame_grid
     from tempverseformer.recipe import load_train_config
     from tempverseformer.evaluate import run_evaluation
     from tempverseformer.checkpoint import find_checkpoint

@@ -4,17 +4,15 @@
 
 # %% ../nbs/17_recipe.ipynb #2de165af
 from __future__ import annotations
-import importlib.resources, math
+import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import torch
 import torch.nn.functional as Fn
-import yaml
 from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
 
-from .core import CONFIG_DIR, Config, available_configs, check_int, merge_dicts, read_preset, size_preset
+from .core import CONFIG_DIR, Config, available_configs, check_int, merge_dicts, read_preset, size_preset   # CONFIG_DIR, available_configs: also importable from here
 from .shapekit import ShapeKit, ShapeKitConfig
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig

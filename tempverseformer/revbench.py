@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_revbench.ipynb #9d0de827
 from __future__ import annotations
-import json, math, os, random, statistics, subprocess, sys, time
+import json, math, random, statistics, sys, time
 from typing import Callable, Sequence
 
 import torch

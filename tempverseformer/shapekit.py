@@ -4,9 +4,8 @@
 
 # %% ../nbs/01_shapekit.ipynb #c8259bef
 from __future__ import annotations
-import json, math, time
+import math
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
@@ -15,13 +14,12 @@ import torch.nn.functional as Fn
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
-from .core import Config, FloatRange, IntRange, Unit, check_int, cli_parser
+from .core import Config, FloatRange, IntRange, Unit, check_int
 
 # %% auto #0
 __all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
            'Shapes', 'sample_shapes', 'polygon_coverage', 'ellipse_coverage', 'render', 'ShapeBatch', 'sample_batch',
-           'ShapeKit', 'to_uint8', 'frame_grid', 'save_preview', 'pattern_showcase', 'plot_strips', 'plt_subplots',
-           'benchmark', 'shapekit_cli']
+           'ShapeKit']
 
 # %% ../nbs/01_shapekit.ipynb #950809b9
 PATTERNS = ('acceleration', 'deceleration', 'oscillation', 'interruption')
@@ -401,127 +399,3 @@ class ShapeKit(IterableDataset):
     def __len__(self):
         if self.steps is None: raise TypeError("an endless ShapeKit stream has no length; pass steps=")
         return max(self.steps - self.start_step, 0)
-
-# %% ../nbs/01_shapekit.ipynb #c2d12f71
-def to_uint8(frames: torch.Tensor) -> np.ndarray:
-    "Frames `(..., C, H, W)` in [-1, 1] as uint8 images `(..., H, W, 3)` (grey frames repeated to RGB)."
-    x = ((frames.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-    if x.shape[-3] == 1: x = x.expand(*x.shape[:-3], 3, *x.shape[-2:])
-    return x.movedim(-3, -1).numpy()
-
-def frame_grid(frames: torch.Tensor, # (rows, T, C, H, W) in [-1, 1]
-               pad: int = 2, # pixels between frames
-              ) -> np.ndarray:
-    "One uint8 image `(rows*(H+pad)+pad, T*(W+pad)+pad, 3)`: rows = samples, columns = frames."
-    R, T, _, H, W = frames.shape
-    img = np.full((R * (H + pad) + pad, T * (W + pad) + pad, 3), 200, np.uint8)
-    for r, row in enumerate(to_uint8(frames)):
-        for t, im in enumerate(row):
-            img[pad + r * (H + pad):pad + r * (H + pad) + H, pad + t * (W + pad):pad + t * (W + pad) + W] = im
-    return img
-
-def save_preview(frames: torch.Tensor, # (rows, T, C, H, W) in [-1, 1]
-                 png: str | Path, # where to write the grid
-                 gif: str | Path | None = None, # also write an animation (one GIF frame per time step) here
-                 scale: int = 2, # enlarge pixels for viewing
-                 ms_per_frame: int = 150,
-                ) -> dict:
-    "Write a PNG grid of `frames` (and optionally an animated GIF); return the paths written."
-    from PIL import Image
-    png = Path(png); png.parent.mkdir(parents=True, exist_ok=True)
-    grid = Image.fromarray(frame_grid(frames))
-    grid.resize((grid.width * scale, grid.height * scale), Image.NEAREST).save(png)
-    out = {'png': str(png)}
-    if gif is not None:
-        cols = [Image.fromarray(frame_grid(frames[:, t:t + 1])) for t in range(frames.shape[1])]
-        cols = [c.resize((c.width * scale, c.height * scale), Image.NEAREST) for c in cols]
-        cols[0].save(gif, save_all=True, append_images=cols[1:], duration=ms_per_frame, loop=0)
-        out['gif'] = str(gif)
-    return out
-
-# %% ../nbs/01_shapekit.ipynb #ee5dc862
-def pattern_showcase(cfg: ShapeKitConfig = ShapeKitConfig(), # base config; its patterns are replaced per row
-                     samples: int = 1, # rows per pattern
-                     frames: int = 16, # frames per row
-                     seed: int = 0,
-                    ) -> tuple[list[str], ShapeBatch]:
-    "One batch with `samples` rows for no pattern and for each single pattern, and the row labels."
-    rows, labels = [], []
-    for i, p in enumerate(('none',) + PATTERNS):
-        c = cfg.replace(patterns=[] if p == 'none' else [p], min_patterns=0 if p == 'none' else 1, pattern_combining=False)
-        rows.append(sample_batch(c, samples, frames, torch.Generator().manual_seed(seed * 100 + i)))
-        labels += [p] * samples
-    cat = lambda name: torch.cat([getattr(r, name) for r in rows])
-    return labels, ShapeBatch(cat('frames'), cat('angles'), cat('steps'), cat('patterns'), Shapes.cat([r.shapes for r in rows]))
-
-def plot_strips(labels: list[str], batch: ShapeBatch, title: str | None = None):
-    "Show each row of `batch` as a labelled strip of frames, with the step of each frame."
-    fig, ax = plt_subplots(figsize=(batch.frames.shape[1] * 0.75, len(labels) * 0.95))
-    ax.imshow(frame_grid(batch.frames)); ax.set_xticks([]); ax.set_yticks([])
-    H = batch.frames.shape[-1] + 2
-    for r, lab in enumerate(labels):
-        ax.text(-4, 2 + r * H + H / 2, lab, ha='right', va='center', fontsize=9)
-        for t, s in enumerate(batch.steps[r].tolist()):
-            ax.text(2 + t * H + H / 2, 2 + r * H + H - 1, f"{round(s) + 0:+d}", ha='center', va='bottom', fontsize=6, color='tab:blue')
-    if title: ax.set_title(title, fontsize=10)
-    return fig
-
-def plt_subplots(**kw):
-    import matplotlib.pyplot as plt
-    return plt.subplots(**kw)
-
-# %% ../nbs/01_shapekit.ipynb #5b735b86
-def benchmark(cfg: ShapeKitConfig = ShapeKitConfig(), # what to draw
-              batch: int = 64, # sequences per batch
-              frames: int = 24, # frames per sequence (12 context + 12 horizon)
-              seconds: float = 3.0, # how long to measure
-             ) -> dict:
-    "Frames per second of `sample_batch`, measured over `seconds` after one warm-up batch."
-    gen = torch.Generator().manual_seed(0)
-    sample_batch(cfg, batch, frames, gen)
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds or n == 0:
-        sample_batch(cfg, batch, frames, gen); n += 1
-    return dict(frames_per_s=round(n * batch * frames / elapsed, 1), batch=batch, frames=frames, size=cfg.size,
-                channels=cfg.channels, shapes=cfg.shapes, batches=n, seconds=round(elapsed, 3),
-                torch_threads=torch.get_num_threads())
-
-# %% ../nbs/01_shapekit.ipynb #115e82f9
-def shapekit_cli(argv: list[str] | None = None):
-    "`tvf_shapekit`: write a preview of shapekit sequences, or benchmark the generator (`--bench`). Prints JSON."
-    p = cli_parser('tvf_shapekit',
-        "Preview shapekit sequences as a PNG grid (rows = samples, columns = frames) and optionally a GIF, "
-        "or benchmark the generator. Prints one JSON object.")
-    p.add_argument('--out', default='shapekit_preview', help="output directory (default: %(default)s)")
-    p.add_argument('--config', help="YAML file with ShapeKitConfig fields")
-    p.add_argument('--patterns', nargs='*', choices=PATTERNS,
-                   help="draw every row under these patterns; default: one group of rows per pattern")
-    p.add_argument('--shapes', nargs='+', choices=SHAPES, help="shape kinds (default: the config's)")
-    p.add_argument('--samples', type=int, default=2, help="rows (per pattern in the default showcase)")
-    p.add_argument('--frames', type=int, default=16, help="frames per row")
-    p.add_argument('--frame-size', type=int, help="frame size in pixels, a power of two (default: the config's)")
-    p.add_argument('--seed', type=int, default=0, help="draws the previewed samples (default: %(default)s)")
-    p.add_argument('--gif', action='store_true', help="also write an animated GIF")
-    p.add_argument('--bench', action='store_true', help="benchmark instead of previewing")
-    p.add_argument('--batch-size', type=int, default=64, help="sequences per batch in the benchmark (default: %(default)s)")
-    p.add_argument('--bench-frames', type=int, default=24, help="frames per sequence in the benchmark")
-    p.add_argument('--bench-seconds', type=float, default=3.0, help="benchmark duration")
-    a = p.parse_args(argv)
-    try:
-        cfg = ShapeKitConfig.from_yaml(a.config) if a.config else ShapeKitConfig()
-        over = {k: v for k, v in dict(shapes=a.shapes, size=a.frame_size).items() if v is not None}
-        if a.patterns is not None:
-            over.update(patterns=a.patterns, min_patterns=min(1, len(a.patterns)), pattern_combining=len(a.patterns) > 1)
-        cfg = cfg.replace(**over)
-        check_int('--samples', a.samples, min=1); check_int('--frames', a.frames, min=1)
-        if a.bench:
-            print(json.dumps(benchmark(cfg, a.batch_size, a.bench_frames, a.bench_seconds))); return
-        if a.patterns is None: labels, batch = pattern_showcase(cfg, a.samples, a.frames, a.seed)
-        else:
-            batch = sample_batch(cfg, a.samples, a.frames, torch.Generator().manual_seed(a.seed))
-            labels = batch.pattern_names
-        out = Path(a.out)
-        res = save_preview(batch.frames, out/'preview.png', out/'preview.gif' if a.gif else None)
-        print(json.dumps(dict(res, rows=labels, frames=a.frames)))
-    except (ValueError, FileNotFoundError) as e:
-        p.error(str(e))

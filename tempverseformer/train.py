@@ -12,8 +12,9 @@ import torch
 import torch.nn.functional as Fn
 
 from .core import atomic_write_bytes, check_int, get_device, moved_names, quiet, seed_everything, write_json
-from .shapekit import ShapeBatch, ShapeKit, frame_grid
-from .vae import vae_class
+from .shapekit import ShapeBatch, ShapeKit
+from .preview import frame_grid
+from .vae import VAE, vae_class
 from .temporal import TemporalModel
 from .metrics import lpips_from_weights
 from .recipe import (LatentClips, LatentPool, TrainConfig, encode_clips, kl_weight, learning_rate, make_vae,

@@ -11,7 +11,7 @@ import importlib
 
 import torch
 from huggingface_hub import PyTorchModelHubMixin
-from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
+from pydantic import NonNegativeInt, PositiveInt, model_validator
 from torch import nn
 
 from .core import Config, HubCard, hub_card, moved_names, size_preset
