@@ -17,7 +17,7 @@ from .core import check_int
 # %% auto #0
 __all__ = ['ChainRun', 'AdditiveCoupling', 'call_seed', 'draw_chain_seed', 'reseed_generators', 'kept_generators',
            'check_invertible', 'is_rebuilding', 'Rebuilt', 'ReversibleBlock', 'stream_precision', 'autocast_state',
-           'autocast_as', 'GradMode', 'reversible_chain', 'reconstruction_error', 'DriftMonitor']
+           'autocast_as', 'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error']
 
 # %% ../nbs/03_reversible.ipynb #48cf706b
 def _halves(x):
@@ -214,6 +214,13 @@ class GradMode(str, Enum):
     reversible_full = 'reversible_full'
     pareprop = 'pareprop'
 
+class DriftMonitor:
+    "Filled by each backward of a reversible chain: max |rebuilt - true| of the blocks' input (0 in exact mode)."
+    def __init__(self): self.last: torch.Tensor | None = None           # a 0-d tensor on the chain's device
+    def item(self) -> float | None:
+        "The last drift as a float (a host sync on GPU: read it when logging); None before the first backward."
+        return None if self.last is None else self.last.item()
+
 def _submodules(m: nn.Module, out: list) -> list[nn.Module]:
     "`m` and all its submodules (like `m.modules()`, without the generator machinery)."
     out.append(m)
@@ -394,13 +401,6 @@ def reconstruction_error(blocks: Sequence[AdditiveCoupling], # the stack
     return max(blocks[0].leave_streams(a - b, torch.float64).abs().max().item() for a, b in zip(state, start))
 
 # %% ../nbs/03_reversible.ipynb #5248fd3f
-class DriftMonitor:
-    "Filled by each backward of a reversible chain: max |rebuilt - true| of the blocks' input (0 in exact mode)."
-    def __init__(self): self.last: torch.Tensor | None = None           # a 0-d tensor on the chain's device
-    def item(self) -> float | None:
-        "The last drift as a float (a host sync on GPU: read it when logging); None before the first backward."
-        return None if self.last is None else self.last.item()
-
 def _drift(x_rebuilt: tuple, h: torch.Tensor, plan: _Plan, run: ChainRun) -> torch.Tensor:
     "max |rebuilt - true| over the blocks' input, in real units."
     err = torch.maximum(*((a - b).abs().amax() for a, b in zip(x_rebuilt, plan.enter(h, run)))).double()
