@@ -406,30 +406,6 @@ def _drift(x_rebuilt: tuple, h: torch.Tensor, plan: _Plan, run: ChainRun) -> tor
     err = torch.maximum(*((a - b).abs().amax() for a, b in zip(x_rebuilt, plan.enter(h, run)))).double()
     return plan.blocks[0].leave_streams(err, torch.float64)
 
-# %% ../nbs/03_reversible.ipynb #351b1cc2
-def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict) -> tuple[tuple, tuple]:
-    "The backward walk with application i-1 rebuilt while the gradients of application i run (two CUDA streams)."
-    blocks, K, n = plan.blocks, len(plan.blocks), plan.t * len(plan.blocks)
-    lanes = _Lanes(y[0].device) if y[0].is_cuda else None
-    def rebuild(i, sub, v, other):                                        # sub: 'F' (call 1 + 2i) or 'G' (call 2 + 2i)
-        b = blocks[i % K]
-        with _lane(lanes, i, 'rebuild', (v, other)): return b.rebuild_step(getattr(b, sub), v, other, run, 1 + 2 * i + (sub == 'G'))
-    def grad(i, step, d_out, d_other):
-        with _lane(lanes, i, 'grads', (d_out, d_other)): return ReversibleBlock.grad_step(step, d_out, d_other)
-    (y1, y2), (dy1, dy2) = y, dy
-    with torch.enable_grad():
-        g = rebuild(n - 1, 'G', y1, y2); f = rebuild(n - 1, 'F', g.recovered, y1)
-        for i in reversed(range(n)):
-            x1, x2 = f.recovered, g.recovered
-            if i: g_ahead = rebuild(i - 1, 'G', x1, x2)                   # G of application i-1 is rebuilt ...
-            dy1 = grad(i, g, dy2, dy1)                                    # ... while G's gradient of i runs (freeing it),
-            if i: f_ahead = rebuild(i - 1, 'F', g_ahead.recovered, x1)    # F of i-1 ...
-            dy2 = grad(i, f, dy1, dy2)                                    # ... while F's gradient of i runs
-            if i: g, f = g_ahead, f_ahead
-    x = (f.recovered, g.recovered)
-    if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
-    return x, (dy1, dy2)
-
 # %% ../nbs/03_reversible.ipynb #fab6e1cb
 class _Lanes:
     "PaReprop on CUDA: application i is rebuilt and backpropagated on stream i % 2; events order what crosses streams."
@@ -453,3 +429,27 @@ def _lane(lanes: _Lanes | None, i: int, kind: str, uses: tuple):
     for t in uses: t.record_stream(s)
     with torch.cuda.stream(s): yield
     lanes.done[kind] = s.record_event()
+
+# %% ../nbs/03_reversible.ipynb #351b1cc2
+def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict) -> tuple[tuple, tuple]:
+    "The backward walk with application i-1 rebuilt while the gradients of application i run (two CUDA streams)."
+    blocks, K, n = plan.blocks, len(plan.blocks), plan.t * len(plan.blocks)
+    lanes = _Lanes(y[0].device) if y[0].is_cuda else None
+    def rebuild(i, sub, v, other):                                        # sub: 'F' (call 1 + 2i) or 'G' (call 2 + 2i)
+        b = blocks[i % K]
+        with _lane(lanes, i, 'rebuild', (v, other)): return b.rebuild_step(getattr(b, sub), v, other, run, 1 + 2 * i + (sub == 'G'))
+    def grad(i, step, d_out, d_other):
+        with _lane(lanes, i, 'grads', (d_out, d_other)): return ReversibleBlock.grad_step(step, d_out, d_other)
+    (y1, y2), (dy1, dy2) = y, dy
+    with torch.enable_grad():
+        g = rebuild(n - 1, 'G', y1, y2); f = rebuild(n - 1, 'F', g.recovered, y1)
+        for i in reversed(range(n)):
+            x1, x2 = f.recovered, g.recovered
+            if i: g_ahead = rebuild(i - 1, 'G', x1, x2)                   # G of application i-1 is rebuilt ...
+            dy1 = grad(i, g, dy2, dy1)                                    # ... while G's gradient of i runs (freeing it),
+            if i: f_ahead = rebuild(i - 1, 'F', g_ahead.recovered, x1)    # F of i-1 ...
+            dy2 = grad(i, f, dy1, dy2)                                    # ... while F's gradient of i runs
+            if i: g, f = g_ahead, f_ahead
+    x = (f.recovered, g.recovered)
+    if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
+    return x, (dy1, dy2)
