@@ -16,8 +16,8 @@ from .temporal import TemporalModel
 from .recipe import TrainConfig
 
 # %% auto #0
-__all__ = ['STATE_FILE', 'save_checkpoint', 'restore_training_state', 'find_checkpoint', 'checkpoint_config', 'load_temporal',
-           'load_checkpoint']
+__all__ = ['STATE_FILE', 'save_checkpoint', 'restore_training_state', 'read_json', 'checkpoint_candidates', 'find_checkpoint',
+           'checkpoint_config', 'clean_temporary', 'load_temporal', 'load_checkpoint', 'load_resumable']
 
 # %% ../nbs/18_checkpoint.ipynb #0764a20b
 STATE_FILE = 'trainer_state.json'
@@ -46,7 +46,7 @@ def save_checkpoint(ckpt_root: Path, step: int, cfg: TrainConfig, vae: VAE, temp
     ckpt_root = Path(ckpt_root); ckpt_root.mkdir(parents=True, exist_ok=True)
     final = ckpt_root / f'step-{step:06d}'
     tmp = ckpt_root / f'.tmp-step-{step:06d}'
-    shutil.rmtree(tmp, ignore_errors=True)
+    clean_temporary(ckpt_root)                                             # what saves killed midway left behind
     vae.save_pretrained(tmp / 'vae')
     if temporal is not None: temporal.save_pretrained(tmp / 'temporal')
     torch.save(optimizer.state_dict(), tmp / 'optimizer.pt')
@@ -71,22 +71,38 @@ def restore_training_state(ckpt: str | Path, # a checkpoint directory (see `find
         warnings.warn(f"checkpoint {ckpt} {'holds' if saved else 'lacks'} an fp16 loss scaler and this run "
                       f"{'does not use one' if saved else 'does'}: the loss scale restarts")
 
-def find_checkpoint(path: str | Path) -> Path:
-    "The checkpoint directory `path` names: a checkpoint itself, a `checkpoints/` folder, or a run directory."
+def read_json(path: Path) -> dict:
+    "A checkpoint's JSON file; a damaged one is one error naming it."
+    try: return json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{path} is damaged (not valid JSON: {e})") from None
+
+def checkpoint_candidates(path: str | Path) -> list[Path]:
+    "A checkpoint directory itself; else the checkpoints of a run or `checkpoints/` folder: the one `latest.json` names, then the rest newest first."
     path = Path(path)
-    for cand in (path, path / 'checkpoints'):
-        if (cand / STATE_FILE).is_file(): return cand
-        latest = cand / 'latest.json'
-        if latest.is_file():
-            ckpt = cand / json.loads(latest.read_text())['checkpoint']
-            if (ckpt / STATE_FILE).is_file(): return ckpt
-    raise FileNotFoundError(f"no checkpoint at {path} (expected {STATE_FILE}, checkpoints/latest.json or latest.json)")
+    if (path / STATE_FILE).is_file(): return [path]
+    root = path / 'checkpoints' if (path / 'checkpoints').is_dir() else path
+    steps = sorted((p for p in root.glob('step-*') if (p / STATE_FILE).is_file()), reverse=True)
+    try: named = root / read_json(root / 'latest.json')['checkpoint']
+    except (OSError, ValueError, KeyError, TypeError): named = None       # missing or damaged: the newest goes first
+    return sorted(steps, key=lambda p: p != named)                        # stable: the named one first
+
+def find_checkpoint(path: str | Path) -> Path:
+    "The checkpoint directory `path` names: a checkpoint itself, a `checkpoints/` folder, or a run directory (its latest)."
+    found = checkpoint_candidates(path)
+    if not found: raise FileNotFoundError(f"no checkpoint at {path} (expected {STATE_FILE}, checkpoints/step-* or step-*)")
+    return found[0]
 
 def checkpoint_config(path: str | Path) -> tuple[TrainConfig, int, Path]:
     "Config, step and directory of the checkpoint at `path` (without loading the models)."
     ckpt = find_checkpoint(path)
-    state = json.loads((ckpt / STATE_FILE).read_text())
+    state = read_json(ckpt / STATE_FILE)
     return TrainConfig(**state['config']), state['step'], ckpt
+
+def clean_temporary(ckpt_root: str | Path) -> list[str]:
+    "Remove the `.tmp-step-*` folders that saves killed midway left in a checkpoints folder; returns their names."
+    found = sorted(p for p in Path(ckpt_root).glob('.tmp-step-*') if p.is_dir())
+    for p in found: shutil.rmtree(p, ignore_errors=True)
+    return [p.name for p in found]
 
 def load_temporal(path: str | Path) -> TemporalModel:
     "The temporal model in a `save_pretrained` directory, or in the checkpoint that `path` names (see `find_checkpoint`)."
@@ -102,3 +118,19 @@ def load_checkpoint(path: str | Path, device: str | torch.device = 'cpu') -> tup
     vae = _quiet(vae_class(cfg.vae_kind).from_pretrained, str(ckpt / 'vae')).to(device)
     temporal = _quiet(TemporalModel.from_pretrained, str(ckpt / 'temporal')).to(device) if (ckpt / 'temporal').is_dir() else None
     return cfg, step, vae, temporal, ckpt
+
+# %% ../nbs/18_checkpoint.ipynb #4dbbcbb5
+def load_resumable(path: str | Path, # a run, its checkpoints folder, or a checkpoint
+                   optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler | None = None, device: str | torch.device = 'cpu',
+                  ) -> tuple[TrainConfig, int, VAE, TemporalModel | None, Path]:
+    "`load_checkpoint` and `restore_training_state` of the newest checkpoint at `path` that loads whole, skipping damaged ones with a warning."
+    skipped = []
+    for ckpt in checkpoint_candidates(path):
+        try:
+            loaded = load_checkpoint(ckpt, device)
+            restore_training_state(ckpt, optimizer, scaler)
+        except Exception as e:                                            # any damage: a file cut short, a JSON that does not parse, ...
+            skipped.append(f"{ckpt.name} ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:160]})"); continue
+        if skipped: warnings.warn(f"resuming from {ckpt.name}: skipped the damaged checkpoint(s) {'; '.join(skipped)}")
+        return loaded
+    raise FileNotFoundError(f"no loadable checkpoint at {path}" + (f": skipped {'; '.join(skipped)}" if skipped else ""))

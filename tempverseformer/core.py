@@ -15,9 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 # %% auto #0
 __all__ = ['FloatRange', 'IntRange', 'Rate', 'Unit', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int',
-           'ConfigError', 'merge_dicts', 'field_comments', 'Config', 'available_configs', 'read_preset', 'size_preset',
-           'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp', 'make_run_dir',
-           'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet', 'moved_names']
+           'ConfigError', 'merge_dicts', 'read_yaml', 'field_comments', 'Config', 'available_configs', 'read_preset',
+           'size_preset', 'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp',
+           'check_out_dir', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet',
+           'moved_names']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -60,6 +61,17 @@ def merge_dicts(base: dict, overrides: dict) -> dict:
     for k, v in overrides.items():
         out[k] = merge_dicts(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
+
+# %% ../nbs/00_core.ipynb #25e88253
+def read_yaml(path: str | Path) -> Any:
+    "The content of a YAML file; a missing or malformed file is one error naming the file (and the line and column)."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"file not found: {path}")
+    try: return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        mark = getattr(e, 'problem_mark', None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ''
+        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
 
 # %% ../nbs/00_core.ipynb #610cac3a
 _FIELD_COMMENTS = weakref.WeakKeyDictionary()   # config class -> {field: comment}, read when the class is made
@@ -135,8 +147,7 @@ class Config(BaseModel):
     def from_yaml(cls, path: str | Path) -> Config:
         "Load and validate a config from a YAML file; errors name the file and each bad field."
         path = Path(path)
-        if not path.is_file(): raise FileNotFoundError(f"config file not found: {path}")
-        data = yaml.safe_load(path.read_text()) or {}
+        data = read_yaml(path) or {}
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: must hold a mapping of {cls.__name__} fields, got {type(data).__name__}")
         try: return cls(**data)
@@ -155,7 +166,7 @@ def read_preset(kind: str, # 'models', 'patterns' or 'presets'
     path = CONFIG_DIR / kind / f'{name}.yaml'
     if not path.is_file():
         raise ValueError(f"unknown {kind[:-1]} {name!r}; available: {', '.join(available_configs()[kind])}")
-    return yaml.safe_load(path.read_text()) or {}
+    return read_yaml(path) or {}
 
 def size_preset(name: str | None, # a size preset ('tiny', ...), or 'article' / None for the defaults
                 section: str, # which part: 'vae', 'rev_vae', 'temporal', 'data', ...
@@ -233,6 +244,13 @@ def get_device(device: str | torch.device | None = None, # 'auto'/None picks cud
 def timestamp() -> str:
     "Local time as `YYYYmmdd-HHMMSS`, the prefix of run directories."
     return datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
+
+def check_out_dir(path: str | Path, # what `--out` names
+                 ) -> Path:
+    "`path` as an output folder: it may exist as a folder or not at all, but a file there is one clear error."
+    path = Path(path)
+    if path.exists() and not path.is_dir(): raise ValueError(f"--out {path} is a file; give a folder (it is made if missing)")
+    return path
 
 def make_run_dir(root: str | Path = 'runs', # parent directory, created if missing
                  name: str = 'run', # suffix after the timestamp

@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 import yaml
 
-from .core import check_int, cli_parser, get_device, merge_dicts, parse_horizons
+from .core import check_int, check_out_dir, cli_parser, get_device, merge_dicts, parse_horizons, read_yaml
 from .temporal import ARTICLE_NAMES
-from .recipe import TRAIN_MODES, available_configs, experiment_name, load_train_config
+from .recipe import TRAIN_MODES, TrainConfig, available_configs, experiment_name, load_train_config
 from .checkpoint import checkpoint_config, find_checkpoint
 from .train import Trainer
 from .evaluate import PROTOCOLS, REFERENCE_HUB_REPO, _reference_name, run_evaluation
@@ -40,22 +40,30 @@ def train_cli(argv: list[str] | None = None):
     p.add_argument('--lpips-weights', help="AlexNet weights file for the LPIPS term (or $TVF_LPIPS_WEIGHTS); without it, no term")
     p.add_argument('--num-reps', type=int, help="independent repetitions (seeds seed, seed + 1, ...) into OUT/rep_1, OUT/rep_2, ...")
     p.add_argument('--out', help="run directory (default: runs/<timestamp>-<config>)")
-    p.add_argument('--resume', help="continue from this run directory or checkpoint")
+    p.add_argument('--resume', help="continue from this run directory or checkpoint (the newest one that loads whole)")
+    p.add_argument('--checkpoint-every', type=int, help="steps between checkpoints (default: the config's; the last step is always saved)")
     p.add_argument('--wandb', choices=('disabled', 'offline', 'online'), help="Weights & Biases logging (default: disabled)")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--seed', type=int, help="seed of the initial weights and of the data stream (default: the config's, 0)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     a = p.parse_args(argv)
     over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_kind=a.vae, vae_checkpoint=a.vae_checkpoint, temporal_checkpoint=a.temporal_checkpoint,
-                                  num_reps=a.num_reps, lpips_weights=a.lpips_weights, wandb=a.wandb, device=a.device, seed=a.seed).items() if v is not None}
+                                  num_reps=a.num_reps, lpips_weights=a.lpips_weights, wandb=a.wandb, device=a.device, seed=a.seed,
+                                  checkpoint_every=a.checkpoint_every).items() if v is not None}
     try:
+        if a.out: check_out_dir(a.out)
         if a.override:
-            if not Path(a.override).is_file(): raise FileNotFoundError(f"override file not found: {a.override}")
-            over = merge_dicts(yaml.safe_load(Path(a.override).read_text()) or {}, over)
-        if a.resume:                                                      # one run (a repetition is a run of its own)
-            cfg, _, ckpt = checkpoint_config(a.resume)
-            cfg, out = cfg.replace(**over), Path(a.out) if a.out else ckpt.parent.parent
-            runs = [(cfg, out)]
+            extra = read_yaml(a.override) or {}
+            if not isinstance(extra, dict): raise ValueError(f"{a.override}: must hold a mapping of TrainConfig fields")
+            over = merge_dicts(extra, over)
+        resume = a.resume
+        if resume:                                                        # one run (a repetition is a run of its own)
+            try: cfg, step, ckpt = checkpoint_config(resume); out = Path(a.out) if a.out else ckpt.parent.parent
+            except FileNotFoundError:
+                if not (Path(resume) / 'config.yaml').is_file(): raise
+                cfg, step, out, resume = TrainConfig.from_yaml(Path(resume) / 'config.yaml'), 0, Path(a.out or resume), None
+                print(f"note: {a.resume} holds no checkpoint yet (the run stopped before its first): starting it again from step 0", file=sys.stderr)
+            runs = [(cfg.replace(**over), out)]
         else:
             if a.config.partition('--')[0] in ARTICLE_NAMES:
                 print(f"note: {a.config!r} uses the article's name; this library calls it {experiment_name(a.config)!r}", file=sys.stderr)
@@ -63,7 +71,12 @@ def train_cli(argv: list[str] | None = None):
             out = Path(a.out) if a.out else make_run_dir('runs', cfg.name)
             runs = [(cfg, out)] if cfg.num_reps == 1 else \
                    [(cfg.replace(seed=cfg.seed + j - 1), out / f'rep_{j}') for j in range(1, cfg.num_reps + 1)]
-        summaries = [Trainer(c, o, resume=a.resume, progress=not a.no_progress).fit() for c, o in runs]
+        summaries = []
+        for c, o in runs:
+            trainer = Trainer(c, o, resume=resume, progress=not a.no_progress)
+            if trainer.resumed_from is not None and int(os.environ.get('RANK', '0')) == 0:
+                print(f"note: resuming {c.name} from step {trainer.step} ({trainer.resumed_from})", file=sys.stderr)
+            summaries.append(trainer.fit())
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     strip = lambda s: {k: v for k, v in s.items() if k != 'losses'}
     if int(os.environ.get('RANK', '0')) == 0:                              # one summary, from the main process of a launch
@@ -99,6 +112,7 @@ def eval_cli(argv: list[str] | None = None):
         batches = check_int('--batches', a.batches if a.batches is not None else (500 if article else 4), min=1)
         batch_size = check_int('--batch-size', a.batch_size if a.batch_size is not None else (4 if article else 16), min=1)
         check_int('--samples', a.samples, min=0)
+        if a.out: check_out_dir(a.out)
         for c in a.checkpoints:                                            # fail fast, before any work
             if c.startswith('hf:'): _reference_name(c[3:])
             elif not (Path(c) / 'temp-model.pt').is_file(): find_checkpoint(c)
@@ -209,6 +223,6 @@ def reproduce_cli(argv: list[str] | None = None):
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--no-progress', action='store_true', help="no progress bars")
     a = p.parse_args(argv)
-    try: res = reproduce(a.out, a.quick, a.device, not a.no_progress)
+    try: res = reproduce(check_out_dir(a.out), a.quick, a.device, not a.no_progress)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps(res))

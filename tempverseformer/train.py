@@ -19,7 +19,7 @@ from .temporal import TemporalModel
 from .metrics import lpips_from_weights
 from .recipe import (LatentClips, LatentPool, TrainConfig, encode_clips, kl_weight, learning_rate, make_vae,
                                     step_losses)
-from .checkpoint import find_checkpoint, load_checkpoint, load_temporal, restore_training_state, save_checkpoint
+from .checkpoint import clean_temporary, find_checkpoint, load_checkpoint, load_resumable, load_temporal, save_checkpoint
 from .evaluate import evaluate
 
 __getattr__ = moved_names('tempverseformer.train', {
@@ -83,18 +83,19 @@ class Trainer:
         self.step, self.history = 0, []
         trainable = [p for m in (vae, temporal) if m is not None for p in m.parameters() if p.requires_grad]
         opt = torch.optim.Adam(trainable, lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
-        if resume is not None:
-            rcfg, self.step, vae_r, tem_r, ckpt = load_checkpoint(resume)
+        self.resumed_from = None
+        if resume is not None:                                           # the newest checkpoint that loads whole (18_checkpoint)
+            rcfg, self.step, vae_r, tem_r, self.resumed_from = load_resumable(resume, opt, self.acc.scaler)
             vae.load_state_dict(vae_r.state_dict())
             if temporal is not None: temporal.load_state_dict(tem_r.state_dict())
-            restore_training_state(ckpt, opt, self.acc.scaler)
         self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal, perceptual_term(cfg)), opt)
         self.params = trainable
         self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
         if self.acc.is_main_process:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / 'config.yaml').write_text(cfg.to_yaml())
-            if resume is not None: self._truncate_history()
+            self._truncate_history()                                     # a fresh start into the same folder logs from step 1 again
+            clean_temporary(self.out / 'checkpoints')
         if cfg.wandb != 'disabled':
             self.acc.init_trackers(cfg.wandb_project, config=cfg.to_dict(),
                                    init_kwargs={'wandb': dict(mode=cfg.wandb, name=cfg.name, dir=str(self.out))})
@@ -109,7 +110,7 @@ class Trainer:
         self.acc.log({k: v for k, v in record.items() if k != 'step'}, step=record['step'])
 
     def _truncate_history(self):
-        "Drop log lines of steps after the checkpoint we resume from (the interrupted run may have gone further)."
+        "Drop log lines of steps after the one we start from (an interrupted run may have gone further; a fresh start: all)."
         h = self.out / 'history.jsonl'
         if h.is_file():
             keep = [l for l in h.read_text().splitlines() if l and json.loads(l)['step'] <= self.step]
