@@ -14,7 +14,7 @@ from .preview import frame_grid
 from .vae import VAE
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, rows_to_csv
-from .recipe import ShapeKitConfig, TrainConfig, load_train_config
+from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
 # %% auto #0
@@ -160,7 +160,7 @@ def _reference_name(name: str) -> str:
     model, _, pattern = name.partition('--')
     models = [*ARTICLE_NAMES, 'lstm']                                     # the reference's experiment names (it has no TLB, no space-time model)
     if model not in models: raise ValueError(f"not a reference experiment name: {name!r} (models: {models})")
-    return ARTICLE_NAMES.get(model, model) + ('--' + ('all' if pattern == 'all-patterns' else pattern) if pattern else '')
+    return experiment_name(name)
 
 def load_reference_run(folder: str | Path, # a published experiment folder: temp-model.pt and vae-model.pt
                        name: str | None = None, # its experiment name as the reference names it, e.g. 'rev-transformer--oscillation'; default: the folder's name

@@ -94,9 +94,9 @@ def make_vae(cfg: TrainConfig) -> VAEBase:
     return vae_class(cfg.vae_kind)(cfg.vae_config)
 
 def experiment_name(name: str) -> str:
-    "'MODEL' or 'MODEL--PATTERN' with the model as the library names it (the article's names, e.g. 'rev-transformer--oscillation', are mapped)."
+    "'MODEL' or 'MODEL--PATTERN' as the library names them (the article's names, e.g. 'rev-transformer--all-patterns', are mapped)."
     model, sep, pattern = name.partition('--')
-    return model_name(model) + sep + pattern
+    return model_name(model) + sep + ('all' if pattern == 'all-patterns' else pattern)
 
 def load_train_config(name: str, # 'MODEL' or 'MODEL--PATTERN', e.g. 'tempverseformer--oscillation' (or the article's 'rev-transformer--oscillation')
                       preset: str | None = None, # size preset, e.g. 'tiny'

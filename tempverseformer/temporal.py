@@ -340,11 +340,12 @@ def _swap_halves(w: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([b, a], dim=dim)
 
 def _from_reference(cls, path, # the reference's `temp-model.pt` (a state dict), or that state dict
-                   kind: str, # the reference's model type: 'rev_transformer', 'vanilla_transformer', 'pipe_transformer' or 'lstm'
+                   kind: str, # the reference's model type: 'rev_transformer', 'vanilla_transformer', 'pipe_transformer' or 'lstm' (or REV_TRANSFORMER, ...)
                    **reference_config, # its config fields: input_dim, embed_dim, n_head, depth, context_size / n_layers, enc_dropout, dec_dropout
                   ) -> 'TemporalModel':
     "This library's model computing what a checkpoint of the reference implementation computes."
-    if kind not in REFERENCE_KINDS: raise ValueError(f"kind must be one of {list(REFERENCE_KINDS)}, got {kind!r}")
+    kind = kind.lower() if isinstance(kind, str) else kind                # its YAML's temp_model_type: REV_TRANSFORMER, LSTM, ...
+    if kind not in REFERENCE_KINDS: raise ValueError(f"kind must be one of {list(REFERENCE_KINDS)} (or their upper-case temp_model_type names), got {kind!r}")
     model = cls(_config_from_reference(kind, reference_config))
     state = path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
     mine = {_key_from_reference(kind, k): v for k, v in state.items()}
