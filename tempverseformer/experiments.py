@@ -166,7 +166,7 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
     Image.fromarray(frame_grid(show.frames)).resize((2 * (12 * 66 + 2), 2 * (5 * 66 + 2)), Image.NEAREST).save(out / 'shapekit.png')
     runs = []
     if quick:                                                                            # 2. training
-        vae_run = _train(load_train_config('tempverseformer', 'tiny', mode='vae_only', steps=QUICK['vae_steps'],
+        vae_run = _train(load_train_config('tempverseformer', 'tiny', mode='vae_only', steps=QUICK['vae_steps'], perceptual_weight=0.0,
                                            device=str(dev), sample_every=0), out / 'runs' / 'vae', progress)
         vae_dir = str(find_checkpoint(vae_run) / 'vae')
         for name in QUICK['models']:

@@ -4,6 +4,7 @@
 
 # %% ../nbs/13_viewer.ipynb #79199c23
 from __future__ import annotations
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from .recipe import available_configs, load_train_config
 from .evaluate import load_for_evaluation
 
 # %% auto #0
-__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'viewer']
+__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'figure_png', 'viewer']
 
 # %% ../nbs/13_viewer.ipynb #e623391b
 @dataclass
@@ -128,25 +129,35 @@ def show_strip(p: Predictions, sample: int = 0, size: float = 1.1) -> Figure:
     return fig
 
 # %% ../nbs/13_viewer.ipynb #8416bf15
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    "A matplotlib `Figure` as PNG bytes (what an `ipywidgets.Image` shows under any matplotlib backend)."
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
+    return buf.getvalue()
+
 def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its result
            groups: list[str] | None = None, # pattern groups in the menu (default: all of them)
            samples: int = 4, horizons: list[int] = list(range(1, 13)), device: str = 'cpu'):
     "An ipywidgets viewer: a pattern group, a sequence and a horizon; the true frame, each model's prediction and copy-last, with their errors."
     import ipywidgets as w
-    from IPython.display import display
     loaded = runs if isinstance(runs, dict) and all(isinstance(v, tuple) for v in runs.values()) else load_runs(runs, device)
     groups = groups or available_configs()['patterns']
     cache = {}
     group = w.Dropdown(options=groups, value='all' if 'all' in groups else groups[0], description='patterns')
     sample = w.IntSlider(0, 0, samples - 1, description='sequence')
     t = w.SelectionSlider(options=list(horizons), value=horizons[0], description='horizon t')
-    out = w.Output()
+    image, status, controls = w.Image(format='png'), w.Label(), (group, sample, t)
+    status.add_class('tvf-viewer-status')                                # what a browser test reads
     def draw(*_):
-        if group.value not in cache: cache[group.value] = predict(loaded, group.value, samples, horizons)
-        out.clear_output(wait=True)
-        with out: display(show_horizon(cache[group.value], sample.value, t.value))
-    for c in (group, sample, t): c.observe(draw, names='value')
+        if group.value not in cache:                                       # tens of seconds: say so, and hold the controls
+            status.value = f"computing the predictions of pattern group {group.value!r} ..."
+            for c in controls: c.disabled = True
+            try: cache[group.value] = predict(loaded, group.value, samples, horizons)
+            finally:
+                for c in controls: c.disabled = False
+        status.value = f"{group.value}: sequence {sample.value}, t = {t.value}"
+        image.value = figure_png(show_horizon(cache[group.value], sample.value, t.value))   # a PNG: drawn whatever the backend
+    for c in controls: c.observe(draw, names='value')
     draw()
-    box = w.VBox([w.HBox([group, sample, t]), out])
+    box = w.VBox([w.HBox(list(controls)), status, image])
     box.predictions = cache                                                # what was computed, for a closer look
     return box
