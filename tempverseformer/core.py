@@ -16,9 +16,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 # %% auto #0
 __all__ = ['FloatRange', 'IntRange', 'Rate', 'Unit', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int',
            'ConfigError', 'merge_dicts', 'read_yaml', 'field_comments', 'Config', 'available_configs', 'read_preset',
-           'size_preset', 'seed_everything', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp',
-           'check_out_dir', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser', 'parse_horizons', 'quiet',
-           'moved_names']
+           'size_preset', 'seed_everything', 'load_state', 'state_dtype', 'hub_card', 'home_module', 'HubCard',
+           'get_device', 'timestamp', 'check_out_dir', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser',
+           'parse_horizons', 'quiet', 'moved_names']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -185,6 +185,17 @@ def seed_everything(seed: int) -> int:
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
     return seed
+
+# %% ../nbs/00_core.ipynb #3dda214f
+def load_state(path: str | Path | dict) -> dict:
+    "A state dict: given, or read from a file with `torch.load(weights_only=True)` onto the CPU."
+    return path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
+
+def state_dtype(state: dict) -> torch.dtype | None:
+    "The floating dtype a state dict's tensors were saved in (None if it holds none); a mix is an error."
+    found = {v.dtype for v in state.values() if torch.is_tensor(v) and v.is_floating_point()}
+    if len(found) > 1: raise ValueError(f"the state dict mixes floating dtypes {sorted(map(str, found))}")
+    return found.pop() if found else None
 
 # %% ../nbs/00_core.ipynb #5aac44c6
 REPO_URL, DOCS_URL = 'https://github.com/tempverseformer/tempverseformer', 'https://tempverseformer.github.io/tempverseformer'

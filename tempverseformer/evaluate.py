@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from .core import atomic_write_bytes, get_device, write_json
-from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
+from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, fields_from_reference
 from .preview import frame_grid
 from .vae import VAE
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
@@ -35,6 +35,7 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
              device: torch.device | str | None = None,
              protocol: str = 'fixed', # 'fixed': every horizon on every batch; 'article': one horizon drawn per batch
              seed: int = 0, # draws the horizons of the 'article' protocol
+             latents: str | None = None, # the context's latents: 'mean' of the posterior, or a 'sample' as the reference feeds (default: 'sample' under the 'article' protocol, else 'mean')
              samples_dir: Path | None = None, # save the first `samples` batches as per-sequence PNGs + metadata.json here
              samples: int = 0,
              progress: bool = False,
@@ -42,6 +43,8 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
             ) -> HorizonMetrics:
     "Score the model's last predicted frame per horizon (and the copy-last baseline) on the validation split."
     if protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {list(PROTOCOLS)}, got {protocol!r}")
+    latents = latents or ('sample' if protocol == 'article' else 'mean')
+    if latents not in ('mean', 'sample'): raise ValueError(f"latents must be 'mean' or 'sample', got {latents!r}")
     from tqdm.auto import tqdm
     device = torch.device(device) if device is not None else next(vae.parameters()).device
     metrics = metrics if metrics is not None else HorizonMetrics()
@@ -52,11 +55,11 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
         hs = horizons if protocol == 'fixed' else [horizons[int(torch.randint(len(horizons), (1,), generator=gen))]]
         batch = ds.batch(k, t=max(hs), batch_size=batch_size)
         frames = batch.frames.to(device)                                    # (B, N + max(hs), C, H, W)
-        mean = vae.encode(frames[:, :N], sample=False)[1]
+        z_in = vae.encode(frames[:, :N], sample=latents == 'sample')[0]    # (B, N, D): the mean, or a draw from the posterior
         for t in hs:
             target, save = frames[:, N - 1 + t], samples_dir is not None and k < samples
             truth = TrueShapes(batch.shapes, batch.angles[:, N - 1 + t], data) if orientation else None   # renders shared by both updates
-            z = temporal(mean, t)
+            z = temporal(z_in, t)
             pred = vae.decode(z if save else z[:, -1])                      # the whole window only when it is saved
             metrics.update(label, t, pred[:, -1] if save else pred, target, truth)
             if baseline: metrics.update('copy_last', t, frames[:, N - 1], target, truth)
@@ -119,6 +122,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
                    out: str | Path = 'eval', batches: int = 4, batch_size: int = 16,
                    fid_weights: str | None = None, device: str | None = None,
                    protocol: str = 'fixed', # 'fixed' or 'article' (one horizon drawn per batch; see `evaluate`)
+                   latents: str | None = None, # 'mean' or 'sample' (see `evaluate`)
                    convention: str = 'library', # metric convention: 'library' or 'article' (see 05_metrics)
                    samples: int = 0, # batches saved per checkpoint as per-sequence PNGs + metadata.json (under samples/)
                    seed: int = 0, progress: bool = False,
@@ -138,7 +142,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
         first = pattern not in per_pattern
         hm = per_pattern.setdefault(pattern, HorizonMetrics(fid_net, fid_note, convention))
         evaluate(vae, temporal, cfg.data, horizons, batches, batch_size, label=model, metrics=hm, baseline=first, device=dev,
-                 protocol=protocol, seed=seed, samples_dir=out / 'samples' / pattern if samples else None, samples=samples,
+                 protocol=protocol, seed=seed, latents=latents, samples_dir=out / 'samples' / pattern if samples else None, samples=samples,
                  progress=progress, orientation=orientation)
         strip = out / f'strip_{model}_{pattern}.png'
         save_strip(vae, temporal, cfg.data, horizons, strip); strips.append(str(strip))
@@ -164,7 +168,7 @@ def _reference_name(name: str) -> str:
 
 def load_reference_run(folder: str | Path, # a published experiment folder: temp-model.pt and vae-model.pt
                        name: str | None = None, # its experiment name as the reference names it, e.g. 'rev-transformer--oscillation'; default: the folder's name
-                       data: dict | None = None, # ShapeKitConfig fields for its data (default: the config's, the article's)
+                       data: dict | None = None, # its data section, in the reference's names or ShapeKitConfig's (default: the article's)
                        vae: dict | None = None, # the reference's VaeConfig fields (default: the article's)
                        temporal: dict | None = None, # the reference's config fields of the temporal model (default: the article's)
                       ) -> tuple[TrainConfig, VAE, TemporalModel]:
@@ -173,13 +177,13 @@ def load_reference_run(folder: str | Path, # a published experiment folder: temp
     missing = [f for f in ('temp-model.pt', 'vae-model.pt') if not (folder / f).is_file()]
     if missing: raise FileNotFoundError(f"{folder} is not a published checkpoint folder: no {' or '.join(missing)}")
     name = _reference_name(name or folder.name)
-    model = name.partition('--')[0]
+    model, data = name.partition('--')[0], fields_from_reference(data or {})
     v = VAE.from_reference(folder / 'vae-model.pt', **(vae or {}))
     tem = dict(temporal or {})
-    tem.setdefault('context_size', (data or {}).get('context', ShapeKitConfig().context))   # the window the data gives it
+    tem.setdefault('context_size', data.get('context', ShapeKitConfig().context))            # the window the data gives it
     kind = {ours: ref for ref, ours in REFERENCE_KINDS.items()}[load_train_config(model).temporal.name]
     m = TemporalModel.from_reference(folder / 'temp-model.pt', kind, **tem)
-    cfg = load_train_config(name, data=dict(data or {}, size=v.config.image_size, channels=v.config.channels),
+    cfg = load_train_config(name, data=dict(data, size=v.config.image_size, channels=v.config.channels),
                             vae=v.config.to_dict(), temporal=m.config.to_dict())
     return cfg, v, m
 

@@ -94,6 +94,8 @@ def eval_cli(argv: list[str] | None = None):
     p.add_argument('--out', help="output directory (default: runs/<timestamp>-eval)")
     p.add_argument('--protocol', choices=PROTOCOLS, default='fixed', help="'fixed': every horizon on the same sequences; "
                    "'article': one horizon drawn per batch, as the article evaluates (default: %(default)s)")
+    p.add_argument('--latents', choices=('mean', 'sample'), help="the context's latents: the posterior mean, or a sample as the reference "
+                   "feeds them (default: sample with --protocol article, else mean)")
     p.add_argument('--convention', choices=('library', 'article'), default='library', help="metric convention: 'article' is "
                    "MSE on [-1, 1] unclamped and scikit-image's SSIM (default: %(default)s)")
     p.add_argument('--batches', type=int, help="validation batches (default: 4; 500 with --protocol article)")
@@ -118,7 +120,7 @@ def eval_cli(argv: list[str] | None = None):
             elif not (Path(c) / 'temp-model.pt').is_file(): find_checkpoint(c)
         res = run_evaluation(a.checkpoints, parse_horizons(a.horizons), a.out or make_run_dir('runs', 'eval'),
                              batches, batch_size, a.fid_weights, a.device, protocol=a.protocol, convention=a.convention,
-                             samples=a.samples, seed=a.seed, progress=not a.no_progress,
+                             samples=a.samples, seed=a.seed, progress=not a.no_progress, latents=a.latents,
                              orientation=not a.no_orientation)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps({k: v for k, v in res.items() if k != 'rows'}))

@@ -16,7 +16,7 @@ from pydantic import PositiveInt, model_validator
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-from .core import Config, HubCard, Rate, hub_card, moved_names
+from .core import Config, HubCard, Rate, hub_card, load_state, moved_names, state_dtype
 from .reversible import ReversibleBlock, reversible_chain
 from .layers import DropPath, MLPSubBlock, init_linear
 from .vae import Level, VAEBase, build_vae
@@ -287,8 +287,8 @@ def _rev_vae_from_reference(cls, path, # the reference's `vae-model.pt` of a rev
                             **reference_config, # its ReversibleVaeConfig fields: z_channels, down_channels, attn_down, attn_up, ...
                            ) -> 'RevVAE':
     "This library's reversible VAE computing what a rev_vae checkpoint of the reference implementation computes."
-    model = cls(_rev_vae_config_from_reference(reference_config, im_channels, img_size))
-    state = path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
+    state = load_state(path)
+    model = cls(_rev_vae_config_from_reference(reference_config, im_channels, img_size)).to(state_dtype(state) or torch.float32)
     order = dict(encoder=_modules_in_order(model.encoder), decoder=_modules_in_order(model.decoder))
     mine = {_rev_vae_key(order, k): v for k, v in state.items()}
     for k in [k for k in mine if '.fuse.weight' in k]: mine[k] = torch.cat(mine[k].chunk(2, dim=1)[::-1], dim=1)   # halves exchanged

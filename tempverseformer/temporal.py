@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import Field, PositiveInt, model_validator
 from torch import nn
 
-from .core import Config, HubCard, Rate, check_int, hub_card, moved_names, read_preset, size_preset
+from .core import Config, HubCard, Rate, check_int, hub_card, load_state, state_dtype, moved_names, read_preset, size_preset
 from .reversible import DriftMonitor, ReversibleBlock, reversible_chain
 from .exact import reversible_block
 from .layers import AttentionSubBlock, CrossAttentionSubBlock, DropPath, MLPSubBlock, _dropout, init_linear, sincos_table
@@ -346,8 +346,8 @@ def _from_reference(cls, path, # the reference's `temp-model.pt` (a state dict),
     "This library's model computing what a checkpoint of the reference implementation computes."
     kind = kind.lower() if isinstance(kind, str) else kind                # its YAML's temp_model_type: REV_TRANSFORMER, LSTM, ...
     if kind not in REFERENCE_KINDS: raise ValueError(f"kind must be one of {list(REFERENCE_KINDS)} (or their upper-case temp_model_type names), got {kind!r}")
-    model = cls(_config_from_reference(kind, reference_config))
-    state = path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
+    state = load_state(path)
+    model = cls(_config_from_reference(kind, reference_config)).to(state_dtype(state) or torch.float32)   # the dtype it was saved in
     mine = {_key_from_reference(kind, k): v for k, v in state.items()}
     if kind == 'rev_transformer':                                         # its stream halves are this library's, exchanged
         for k in ('net.tail.norm.weight', 'net.tail.norm.bias'): mine[k] = _swap_halves(mine[k], 0)

@@ -14,7 +14,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from pydantic import NonNegativeInt, PositiveInt, model_validator
 from torch import nn
 
-from .core import Config, HubCard, hub_card, moved_names, size_preset
+from .core import Config, HubCard, hub_card, load_state, moved_names, size_preset, state_dtype
 
 # %% ../nbs/02_vae.ipynb #d625e4e8
 class VAEConfig(Config):
@@ -240,8 +240,8 @@ def _vae_from_reference(cls, path, # the reference's `vae-model.pt` (a state dic
                         **reference_config, # its VaeConfig fields: z_channels, down_channels, mid_channels, down_sample, attn_down, ...
                        ) -> 'VAE':
     "This library's VAE computing what a convolutional-VAE checkpoint of the reference implementation computes."
-    model = cls(_vae_config_from_reference(reference_config, im_channels))
-    state = path if isinstance(path, dict) else torch.load(path, map_location='cpu', weights_only=True)
+    state = load_state(path)
+    model = cls(_vae_config_from_reference(reference_config, im_channels)).to(state_dtype(state) or torch.float32)   # the dtype it was saved in
     model.load_state_dict({_vae_key_from_reference(model.config, k): v for k, v in state.items()})
     return model.eval()
 
