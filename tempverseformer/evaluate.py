@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from .core import atomic_write_bytes, get_device, write_json
-from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig, fields_from_reference
+from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
 from .preview import frame_grid
 from .vae import VAE
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
@@ -19,7 +19,7 @@ from .checkpoint import load_checkpoint
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'REFERENCE_HUB_REPO', 'evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation',
-           'load_reference_run', 'download_reference', 'load_for_evaluation']
+           'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
 
 # %% ../nbs/19_evaluate.ipynb #76fd56e2
 PROTOCOLS = ('fixed', 'article')
@@ -155,6 +155,28 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
     atomic_write_bytes(out / 'metrics.csv', rows_to_csv(rows).encode())
     return dict(out=str(out), metrics_json=str(out / 'metrics.json'), metrics_csv=str(out / 'metrics.csv'),
                 plots=plot_metrics(rows, out), strips=strips, fid=fid_note, rows=rows)
+
+# %% ../nbs/19_evaluate.ipynb #a2b0b071
+_REFERENCE_DATA = dict(render_window_size='size', im_channels='channels', context_size='context', batch_size='batch_size',
+                       temporal_patterns='patterns', min_patterns='min_patterns', pattern_combining='pattern_combining',
+                       gradual_complexity='curriculum', angle='step_deg', oscillation_period='oscillation_period',
+                       interruption_period='interruption_period')
+
+def fields_from_reference(data: dict, # the reference's data section, e.g. {'render_window_size': 64, 'time_to_pred': {'min': 1, 'max': 5}, ...}
+                         ) -> dict:
+    "`ShapeKitConfig` fields for a data section written in the reference implementation's names (fields already in this library's names pass)."
+    span = lambda v: (v['min'], v['max']) if isinstance(v, dict) else tuple(v)
+    out, unknown = {}, []
+    for k, v in data.items():
+        if k == 'time_to_pred': out['t_min'], out['t_max'] = span(v)
+        elif k == 'acceleration_hundredth':
+            lo, hi = span(v); out['acceleration'], out['deceleration'] = (lo / 200, hi / 200), (lo / 50, hi / 50)
+        elif k == 'temporal_patterns': out['patterns'] = [str(getattr(p, 'value', p)).lower() for p in v]
+        elif k in _REFERENCE_DATA: out[_REFERENCE_DATA[k]] = span(v) if k in ('angle', 'oscillation_period', 'interruption_period') else v
+        elif k in ShapeKitConfig.model_fields: out[k] = v
+        else: unknown.append(k)
+    if unknown: raise ValueError(f"unknown data field(s) {unknown}: neither the reference's names {sorted(_REFERENCE_DATA) + ['acceleration_hundredth', 'time_to_pred']} nor ShapeKitConfig's")
+    return out
 
 # %% ../nbs/19_evaluate.ipynb #8acd47e1
 REFERENCE_HUB_REPO = 'LKyluk/TempVerseFormer'

@@ -17,9 +17,9 @@ from torch.utils.data import IterableDataset, get_worker_info
 from .core import Config, FloatRange, IntRange, Unit, check_int
 
 # %% auto #0
-__all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'fields_from_reference',
-           'sample_patterns', 'sample_motion', 'Shapes', 'sample_shapes', 'polygon_coverage', 'ellipse_coverage',
-           'render', 'ShapeBatch', 'sample_batch', 'ShapeKit']
+__all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
+           'Shapes', 'sample_shapes', 'polygon_coverage', 'ellipse_coverage', 'render', 'ShapeBatch', 'sample_batch',
+           'ShapeKit']
 
 # %% ../nbs/01_shapekit.ipynb #950809b9
 PATTERNS = ('acceleration', 'deceleration', 'oscillation', 'interruption')
@@ -111,28 +111,6 @@ class ShapeKitConfig(Config):
         if not self.patterns: return 0
         if not self.pattern_combining: return 1
         return sum(any(p in self.patterns for p in pair) for pair in EXCLUSIVE_PAIRS)
-
-# %% ../nbs/01_shapekit.ipynb #a2b0b071
-_REFERENCE_DATA = dict(render_window_size='size', im_channels='channels', context_size='context', batch_size='batch_size',
-                       temporal_patterns='patterns', min_patterns='min_patterns', pattern_combining='pattern_combining',
-                       gradual_complexity='curriculum', angle='step_deg', oscillation_period='oscillation_period',
-                       interruption_period='interruption_period')
-
-def fields_from_reference(data: dict, # the reference's data section, e.g. {'render_window_size': 64, 'time_to_pred': {'min': 1, 'max': 5}, ...}
-                         ) -> dict:
-    "`ShapeKitConfig` fields for a data section written in the reference implementation's names (fields already in this library's names pass)."
-    span = lambda v: (v['min'], v['max']) if isinstance(v, dict) else tuple(v)
-    out, unknown = {}, []
-    for k, v in data.items():
-        if k == 'time_to_pred': out['t_min'], out['t_max'] = span(v)
-        elif k == 'acceleration_hundredth':
-            lo, hi = span(v); out['acceleration'], out['deceleration'] = (lo / 200, hi / 200), (lo / 50, hi / 50)
-        elif k == 'temporal_patterns': out['patterns'] = [str(getattr(p, 'value', p)).lower() for p in v]
-        elif k in _REFERENCE_DATA: out[_REFERENCE_DATA[k]] = span(v) if k in ('angle', 'oscillation_period', 'interruption_period') else v
-        elif k in ShapeKitConfig.model_fields: out[k] = v
-        else: unknown.append(k)
-    if unknown: raise ValueError(f"unknown data field(s) {unknown}: neither the reference's names {sorted(_REFERENCE_DATA) + ['acceleration_hundredth', 'time_to_pred']} nor ShapeKitConfig's")
-    return out
 
 # %% ../nbs/01_shapekit.ipynb #05b74e13
 def _uniform(lo_hi, n, gen, dtype=torch.float64):
