@@ -13,7 +13,7 @@ import yaml
 from .core import check_int, check_out_dir, cli_parser, get_device, merge_dicts, parse_horizons, read_yaml
 from .temporal import ARTICLE_NAMES
 from .recipe import TRAIN_MODES, TrainConfig, available_configs, experiment_name, load_train_config
-from .checkpoint import checkpoint_config, find_checkpoint
+from .checkpoint import checkpoint_candidates, checkpoint_config, find_checkpoint
 from .train import Trainer
 from .evaluate import PROTOCOLS, REFERENCE_HUB_REPO, _reference_name, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
@@ -58,11 +58,16 @@ def train_cli(argv: list[str] | None = None):
             over = merge_dicts(extra, over)
         resume = a.resume
         if resume:                                                        # one run (a repetition is a run of its own)
-            try: cfg, step, ckpt = checkpoint_config(resume); out = Path(a.out) if a.out else ckpt.parent.parent
-            except FileNotFoundError:
-                if not (Path(resume) / 'config.yaml').is_file(): raise
-                cfg, step, out, resume = TrainConfig.from_yaml(Path(resume) / 'config.yaml'), 0, Path(a.out or resume), None
+            run_yaml = Path(resume) / 'config.yaml'
+            if checkpoint_candidates(resume):
+                try: cfg, _, ckpt = checkpoint_config(resume); out = Path(a.out) if a.out else ckpt.parent.parent
+                except ValueError:                                        # its latest is damaged: the Trainer falls back to an earlier one
+                    if not run_yaml.is_file(): raise
+                    cfg, out = TrainConfig.from_yaml(run_yaml), Path(a.out or resume)
+            elif run_yaml.is_file():                                      # stopped before its first checkpoint
+                cfg, out, resume = TrainConfig.from_yaml(run_yaml), Path(a.out or resume), None
                 print(f"note: {a.resume} holds no checkpoint yet (the run stopped before its first): starting it again from step 0", file=sys.stderr)
+            else: raise FileNotFoundError(f"no checkpoint at {resume} (and no config.yaml of a run)")
             runs = [(cfg.replace(**over), out)]
         else:
             if a.config.partition('--')[0] in ARTICLE_NAMES:
