@@ -4,15 +4,15 @@
 
 # %% ../nbs/15_testing.ipynb #2f9dd6ec
 from __future__ import annotations
-import argparse, contextlib, io, json, os, re, sys
+import argparse, contextlib, io, json, os, re, socket, sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import torch
 
 # %% auto #0
-__all__ = ['MICRO', 'CliResult', 'run_cli', 'cli_style_problems', 'one_thread_in_test_workers', 'allocating_step', 'rev_stack',
-           'chain_grads']
+__all__ = ['MICRO', 'CliResult', 'run_cli', 'parser_of', 'cli_style_problems', 'one_thread_in_test_workers', 'free_port',
+           'allocating_step', 'rev_stack', 'chain_grads']
 
 # %% ../nbs/15_testing.ipynb #7b4e4dde
 @dataclass
@@ -36,17 +36,22 @@ def run_cli(main: Callable, argv: list[str]) -> CliResult:
 # %% ../nbs/15_testing.ipynb #8c3f244b
 class _Parsed(Exception): pass
 
-def cli_style_problems(main: Callable, # a CLI function `main(argv)` built on `argparse`
-                      ) -> list[str]:
-    "What in `main`'s options breaks the command-line style above: long options not lower-case and hyphenated, options without help, no `--version`."
+def parser_of(main: Callable, # a CLI function `main(argv)` built on `argparse`
+             ) -> argparse.ArgumentParser | None:
+    "The parser `main` builds, caught as it parses (nothing of the tool runs); None if it never parses with argparse."
     from unittest import mock
     seen = []
     def grab(self, *args, **kwargs): seen.append(self); raise _Parsed
     with mock.patch.object(argparse.ArgumentParser, 'parse_args', grab):
         try: main([])
         except _Parsed: pass
-    if not seen: return [f"{getattr(main, '__name__', main)} never parsed its arguments with argparse"]
-    p, problems = seen[0], []
+    return seen[0] if seen else None
+
+def cli_style_problems(main: Callable, # a CLI function `main(argv)` built on `argparse`
+                      ) -> list[str]:
+    "What in `main`'s options breaks the command-line style above: long options not lower-case and hyphenated, options without help, no `--version`."
+    p, problems = parser_of(main), []
+    if p is None: return [f"{getattr(main, '__name__', main)} never parsed its arguments with argparse"]
     for act in p._actions:
         name = '/'.join(act.option_strings) or act.dest
         problems += [f"{o}: long options are lower-case words joined by hyphens" for o in act.option_strings
@@ -62,6 +67,10 @@ def one_thread_in_test_workers():
     if os.environ.get('IN_TEST') and multiprocessing.parent_process() is not None: torch.set_num_threads(1)
 
 # %% ../nbs/15_testing.ipynb #bd401d17
+def free_port() -> int:
+    "A TCP port on 127.0.0.1 that is free now (for a server or a rendezvous a test starts)."
+    s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close(); return port
+
 def allocating_step(mb: int = 64): # megabytes the step allocates, touches and frees
     "A zero-argument step that allocates `mb` MB, writes every page, and frees them (a known peak for memory probes)."
     def step():
