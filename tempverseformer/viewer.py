@@ -154,8 +154,8 @@ def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its re
             try: cache[group.value] = predict(loaded, group.value, samples, horizons)
             finally:
                 for c in controls: c.disabled = False
-        status.value = f"{group.value}: sequence {sample.value}, t = {t.value}"
         image.value = figure_png(show_horizon(cache[group.value], sample.value, t.value))   # a PNG: drawn whatever the backend
+        status.value = f"{group.value}: sequence {sample.value}, t = {t.value}"            # after the image: they change together
     for c in controls: c.observe(draw, names='value')
     draw()
     box = w.VBox([w.HBox(list(controls)), status, image])
