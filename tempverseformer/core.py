@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #7bc0cff5
 from __future__ import annotations
-import argparse, contextlib, datetime, importlib.resources, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
+import contextlib, datetime, inspect, io, json, linecache, os, random, re, sys, tempfile, weakref
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
@@ -13,12 +13,14 @@ import torch
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from .cli import CONFIG_DIR, available_configs   # the shipped presets (their names are part of the command line)
+
 # %% auto #0
-__all__ = ['FloatRange', 'IntRange', 'Rate', 'Unit', 'CONFIG_DIR', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int',
-           'ConfigError', 'merge_dicts', 'read_yaml', 'field_comments', 'Config', 'available_configs', 'read_preset',
-           'size_preset', 'seed_everything', 'load_state', 'state_dtype', 'hub_card', 'home_module', 'HubCard',
-           'get_device', 'timestamp', 'check_out_dir', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'cli_parser',
-           'parse_horizons', 'quiet', 'moved_names']
+__all__ = ['FloatRange', 'IntRange', 'Rate', 'Unit', 'REPO_URL', 'DOCS_URL', 'MODEL_CARD', 'check_int', 'ConfigError',
+           'merge_dicts', 'read_yaml', 'field_comments', 'Config', 'read_preset', 'size_preset', 'seed_everything',
+           'load_state', 'state_dtype', 'hub_card', 'home_module', 'HubCard', 'get_device', 'timestamp',
+           'check_out_dir', 'make_run_dir', 'atomic_write_bytes', 'write_json', 'parse_horizons', 'quiet',
+           'moved_names']
 
 # %% ../nbs/00_core.ipynb #2d24067f
 def check_int(name: str, # what the value is called in the error message
@@ -154,12 +156,6 @@ class Config(BaseModel):
         except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
 
 # %% ../nbs/00_core.ipynb #3a06eb2d
-CONFIG_DIR = Path(str(importlib.resources.files('tempverseformer'))) / 'configs'   # presets shipped with the package
-
-def available_configs() -> dict[str, list[str]]:
-    "The preset names shipped with the package: models, pattern groups and size presets."
-    return {kind: sorted(p.stem for p in (CONFIG_DIR / kind).glob('*.yaml')) for kind in ('models', 'patterns', 'presets')}
-
 def read_preset(kind: str, # 'models', 'patterns' or 'presets'
                 name: str) -> dict:
     "The fields of `configs/KIND/NAME.yaml`; a clear error for an unknown name."
@@ -292,13 +288,6 @@ def write_json(path: str | Path, obj: Any) -> Path:
     return atomic_write_bytes(path, (json.dumps(obj, indent=2) + '\n').encode())
 
 # %% ../nbs/00_core.ipynb #a01fe927
-def cli_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    "The parser every `tvf_*` tool starts from: its name, what it does, and `--version`."
-    from tempverseformer import __version__
-    p = argparse.ArgumentParser(prog=prog, description=description)
-    p.add_argument('--version', action='version', version=f"%(prog)s {__version__}", help="print the version and exit")
-    return p
-
 def parse_horizons(text: str) -> list[int]:
     "'1-12', '1,2,4,8', '1,4,16-18' or '3' -> sorted distinct horizons >= 1 (what every `--horizons` takes)."
     out = set()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import torch
 
+from .cli import PROTOCOLS, REFERENCE_HUB_REPO
 from .core import atomic_write_bytes, get_device, write_json
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
 from .preview import frame_grid
@@ -18,12 +19,10 @@ from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'REFERENCE_HUB_REPO', 'evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation',
-           'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
+__all__ = ['evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation', 'fields_from_reference',
+           'load_reference_run', 'download_reference', 'load_for_evaluation']
 
 # %% ../nbs/19_evaluate.ipynb #76fd56e2
-PROTOCOLS = ('fixed', 'article')
-
 @torch.no_grad()
 def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mode here)
              data: ShapeKitConfig, # the stream to draw validation sequences from (its `val` split)
@@ -179,8 +178,6 @@ def fields_from_reference(data: dict, # the reference's data section, e.g. {'ren
     return out
 
 # %% ../nbs/19_evaluate.ipynb #8acd47e1
-REFERENCE_HUB_REPO = 'LKyluk/TempVerseFormer'
-
 def _reference_name(name: str) -> str:
     "This library's config name for a reference experiment name ('all-patterns' is 'all' here)."
     model, _, pattern = name.partition('--')

@@ -8,14 +8,14 @@ import json, os, sys, time
 from pathlib import Path
 
 import torch
-import yaml
 
-from .core import check_int, check_out_dir, cli_parser, get_device, merge_dicts, parse_horizons, read_yaml
+from .cli import eval_parser, reproduce_parser, train_parser
+from .core import check_int, check_out_dir, get_device, merge_dicts, parse_horizons, read_yaml
 from .temporal import ARTICLE_NAMES
-from .recipe import TRAIN_MODES, TrainConfig, available_configs, experiment_name, load_train_config
+from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import checkpoint_candidates, checkpoint_config, find_checkpoint
 from .train import Trainer
-from .evaluate import PROTOCOLS, REFERENCE_HUB_REPO, _reference_name, run_evaluation
+from .evaluate import _reference_name, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
@@ -25,27 +25,7 @@ __all__ = ['QUICK', 'train_cli', 'eval_cli', 'markdown_table', 'reproduce', 'rep
 def train_cli(argv: list[str] | None = None):
     "`tvf_train`: train a named experiment; prints a JSON summary."
     from tempverseformer.core import make_run_dir
-    p = cli_parser('tvf_train',
-        "Train a TempVerseFormer experiment (VAE + temporal model on shapekit). Config names are MODEL or MODEL--PATTERN: "
-        f"models {available_configs()['models']}, patterns {available_configs()['patterns']}. Prints a JSON summary.")
-    p.add_argument('--config', default='tempverseformer', help="experiment name MODEL or MODEL--PATTERN, e.g. tempverseformer--oscillation "
-                   "(the article's names, e.g. rev-transformer--oscillation, are accepted) (default: %(default)s)")
-    p.add_argument('--preset', help=f"size preset: {', '.join(available_configs()['presets'])} (default: the article's sizes)")
-    p.add_argument('--override', help="YAML file of TrainConfig fields applied last (your own experiment file)")
-    p.add_argument('--steps', type=int, help="override the number of steps")
-    p.add_argument('--mode', choices=TRAIN_MODES, help="training mode (default: the config's)")
-    p.add_argument('--vae', choices=('vae', 'rev_vae'), help="which VAE: the convolutional one (vae, the default) or the reversible MViT one (rev_vae)")
-    p.add_argument('--vae-checkpoint', help="trained VAE directory, for --mode temporal_only")
-    p.add_argument('--temporal-checkpoint', help="warm start: initial temporal-model weights (run, checkpoint or save_pretrained directory)")
-    p.add_argument('--lpips-weights', help="AlexNet weights file for the LPIPS term (or $TVF_LPIPS_WEIGHTS); without it, no term")
-    p.add_argument('--num-reps', type=int, help="independent repetitions (seeds seed, seed + 1, ...) into OUT/rep_1, OUT/rep_2, ...")
-    p.add_argument('--out', help="run directory (default: runs/<timestamp>-<config>)")
-    p.add_argument('--resume', help="continue from this run directory or checkpoint (the newest one that loads whole)")
-    p.add_argument('--checkpoint-every', type=int, help="steps between checkpoints (default: the config's; the last step is always saved)")
-    p.add_argument('--wandb', choices=('disabled', 'offline', 'online'), help="Weights & Biases logging (default: disabled)")
-    p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
-    p.add_argument('--seed', type=int, help="seed of the initial weights and of the data stream (default: the config's, 0)")
-    p.add_argument('--no-progress', action='store_true', help="no progress bar")
+    p = train_parser()
     a = p.parse_args(argv)
     over = {k: v for k, v in dict(steps=a.steps, mode=a.mode, vae_kind=a.vae, vae_checkpoint=a.vae_checkpoint, temporal_checkpoint=a.temporal_checkpoint,
                                   num_reps=a.num_reps, lpips_weights=a.lpips_weights, wandb=a.wandb, device=a.device, seed=a.seed,
@@ -90,29 +70,7 @@ def train_cli(argv: list[str] | None = None):
 def eval_cli(argv: list[str] | None = None):
     "`tvf_eval`: MSE / SSIM / orientation error / FID per horizon of trained checkpoints against copy-last; prints a JSON summary."
     from tempverseformer.core import make_run_dir
-    p = cli_parser('tvf_eval',
-        "Evaluate checkpoints per prediction horizon on the validation split of their pattern group, against the "
-        "copy-last baseline. Writes metrics.json, metrics.csv, plots and image strips; prints a JSON summary.")
-    p.add_argument('--checkpoints', nargs='+', required=True, help="run or checkpoint directories, published checkpoint folders "
-                   f"(temp-model.pt + vae-model.pt), or hf:NAME to download one from {REFERENCE_HUB_REPO} (e.g. hf:rev-transformer--oscillation)")
-    p.add_argument('--horizons', default='1-12', help="e.g. 1-12 or 1,2,4,8 (default: %(default)s)")
-    p.add_argument('--out', help="output directory (default: runs/<timestamp>-eval)")
-    p.add_argument('--protocol', choices=PROTOCOLS, default='fixed', help="'fixed': every horizon on the same sequences; "
-                   "'article': one horizon drawn per batch, as the article evaluates (default: %(default)s)")
-    p.add_argument('--latents', choices=('mean', 'sample'), help="the context's latents: the posterior mean, or a sample as the reference "
-                   "feeds them (default: sample with --protocol article, else mean)")
-    p.add_argument('--convention', choices=('library', 'article'), default='library', help="metric convention: 'article' is "
-                   "MSE on [-1, 1] unclamped and scikit-image's SSIM (default: %(default)s)")
-    p.add_argument('--batches', type=int, help="validation batches (default: 4; 500 with --protocol article)")
-    p.add_argument('--batch-size', type=int, help="sequences per batch (default: 16; 4 with --protocol article)")
-    p.add_argument('--samples', type=int, default=0, help="batches per checkpoint saved as per-sequence PNGs with metadata.json "
-                   "(default: %(default)s)")
-    p.add_argument('--seed', type=int, default=0, help="draws the horizons of --protocol article (default: %(default)s)")
-    p.add_argument('--no-orientation', action='store_true', help="skip the orientation error and contrast (they render 360 "
-                   "candidate frames per target)")
-    p.add_argument('--no-progress', action='store_true', help="no progress bar")
-    p.add_argument('--fid-weights', help=f"Inception-v3 FID weights file (or ${'TVF_FID_WEIGHTS'}); FID is skipped without it")
-    p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
+    p = eval_parser()
     a = p.parse_args(argv)
     try:
         article = a.protocol == 'article'
@@ -222,13 +180,7 @@ def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None
 
 def reproduce_cli(argv: list[str] | None = None):
     "`tvf_reproduce`: the whole experiment in one command; prints a JSON summary."
-    p = cli_parser('tvf_reproduce',
-        "Train, evaluate and measure TempVerseFormer and its baselines; writes OUT/report.md with tables, plots and JSON. "
-        "--quick: tiny models on a CPU in under ten minutes. Without it: the article-size experiment (a GPU, days).")
-    p.add_argument('--quick', action='store_true', help="the CPU-sized version")
-    p.add_argument('--out', default='report', help="report folder (default: %(default)s); rerunning resumes")
-    p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
-    p.add_argument('--no-progress', action='store_true', help="no progress bars")
+    p = reproduce_parser()
     a = p.parse_args(argv)
     try: res = reproduce(check_out_dir(a.out), a.quick, a.device, not a.no_progress)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))

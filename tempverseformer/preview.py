@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import check_int, cli_parser
-from .shapekit import PATTERNS, SHAPES, ShapeBatch, ShapeKitConfig, Shapes, sample_batch
+from .cli import shapekit_parser
+from .core import check_int
+from .shapekit import PATTERNS, ShapeBatch, ShapeKitConfig, Shapes, sample_batch
 
 # %% auto #0
 __all__ = ['to_uint8', 'frame_grid', 'save_preview', 'pattern_showcase', 'plot_strips', 'plt_subplots', 'benchmark',
@@ -104,23 +105,7 @@ def benchmark(cfg: ShapeKitConfig = ShapeKitConfig(), # what to draw
 # %% ../nbs/22_preview.ipynb #115e82f9
 def shapekit_cli(argv: list[str] | None = None):
     "`tvf_shapekit`: write a preview of shapekit sequences, or benchmark the generator (`--bench`). Prints JSON."
-    p = cli_parser('tvf_shapekit',
-        "Preview shapekit sequences as a PNG grid (rows = samples, columns = frames) and optionally a GIF, "
-        "or benchmark the generator. Prints one JSON object.")
-    p.add_argument('--out', default='shapekit_preview', help="output directory (default: %(default)s)")
-    p.add_argument('--config', help="YAML file with ShapeKitConfig fields")
-    p.add_argument('--patterns', nargs='*', choices=PATTERNS,
-                   help="draw every row under these patterns; default: one group of rows per pattern")
-    p.add_argument('--shapes', nargs='+', choices=SHAPES, help="shape kinds (default: the config's)")
-    p.add_argument('--samples', type=int, default=2, help="rows (per pattern in the default showcase)")
-    p.add_argument('--frames', type=int, default=16, help="frames per row")
-    p.add_argument('--frame-size', type=int, help="frame size in pixels, a power of two (default: the config's)")
-    p.add_argument('--seed', type=int, default=0, help="draws the previewed samples (default: %(default)s)")
-    p.add_argument('--gif', action='store_true', help="also write an animated GIF")
-    p.add_argument('--bench', action='store_true', help="benchmark instead of previewing")
-    p.add_argument('--batch-size', type=int, default=64, help="sequences per batch in the benchmark (default: %(default)s)")
-    p.add_argument('--bench-frames', type=int, default=24, help="frames per sequence in the benchmark")
-    p.add_argument('--bench-seconds', type=float, default=3.0, help="benchmark duration")
+    p = shapekit_parser()
     a = p.parse_args(argv)
     try:
         cfg = ShapeKitConfig.from_yaml(a.config) if a.config else ShapeKitConfig()

@@ -12,19 +12,18 @@ import torch
 import torch.nn.functional as Fn
 from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
 
-from .core import CONFIG_DIR, Config, available_configs, check_int, merge_dicts, read_preset, size_preset   # CONFIG_DIR, available_configs: also importable from here
+from .cli import CONFIG_DIR, TRAIN_MODES, available_configs   # also importable from here
+from .core import Config, check_int, merge_dicts, read_preset, size_preset
 from .shapekit import ShapeKit, ShapeKitConfig
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
 from .temporal import TemporalConfig, TemporalModel, model_name
 
 # %% auto #0
-__all__ = ['TRAIN_MODES', 'TrainConfig', 'make_vae', 'experiment_name', 'load_train_config', 'kl_weight', 'learning_rate',
-           'LatentClips', 'step_losses', 'encode_clips', 'LatentPool']
+__all__ = ['TrainConfig', 'make_vae', 'experiment_name', 'load_train_config', 'kl_weight', 'learning_rate', 'LatentClips',
+           'step_losses', 'encode_clips', 'LatentPool']
 
 # %% ../nbs/17_recipe.ipynb #a3fdaa6f
-TRAIN_MODES = ('default', 'vae_only', 'temporal_only')
-
 class TrainConfig(Config):
     "One experiment: data, models, optimisation and logging. The defaults are the article's."
     name: str = 'tempverseformer'                        # run name (the config name it was loaded from)

@@ -13,20 +13,16 @@ from torch import nn
 
 import tempverseformer
 from .measure import rel_err, saved_tensor_bytes, peak_rss_subprocess   # kept importable from here too
-from .core import check_int, cli_parser, get_device, parse_horizons, write_json
+from .cli import BENCH_VARIANTS, revbench_parser
+from .core import check_int, get_device, parse_horizons, write_json
 from .reversible import reversible_chain
 from .exact import reversible_block
 from .layers import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0
-__all__ = ['BENCH_VARIANTS', 'ChainBench', 'revbench', 'revbench_table', 'revbench_cli']
+__all__ = ['ChainBench', 'revbench', 'revbench_table', 'revbench_cli']
 
 # %% ../nbs/08_revbench.ipynb #a7b02c68
-BENCH_VARIANTS = dict(vanilla=dict(mode='vanilla'), checkpoint=dict(mode='checkpoint'), reversible=dict(mode='reversible'),
-                      reversible_full=dict(mode='reversible_full'), pareprop=dict(mode='pareprop'),
-                      reversible_exact=dict(mode='reversible', frac_bits=32),
-                      no_replay=dict(mode='reversible', preserve_rng=False))
-
 class ChainBench:
     "One training step of head -> t x (depth reversible blocks) -> tail with an MSE loss: what the benchmark runs."
     def __init__(self, dim=128, heads=4, depth=4, batch=4, tokens=12, t=1, variant='reversible', dropout=0.0, seed=0, device=None):
@@ -136,22 +132,7 @@ def revbench_table(res: dict) -> str:
 # %% ../nbs/08_revbench.ipynb #cf750e6c
 def revbench_cli(argv: list[str] | None = None):
     "`tvf_revbench`: benchmark the gradient modes of the reversible engine; prints one JSON object."
-    p = cli_parser('tvf_revbench',
-        "Step time, bytes kept for backward, peak memory and float32 gradient error of the reversible engine's "
-        "gradient modes, measured side by side. Prints one JSON object (the table goes to standard error).")
-    p.add_argument('--preset', choices=('tiny', 'article'), default='tiny',
-                   help="tiny: width 128, 4 heads, depth 4; article: width 768, 8 heads, depth 8 (both: batch 4, 12 tokens)")
-    for name in ('dim', 'heads', 'depth', 'batch-size', 'tokens'): p.add_argument(f'--{name}', type=int, help="override the preset's value")
-    p.add_argument('--horizons', default='1,4,16,64', help="values of t, e.g. 1,4,16,64 or 1-8 (default: %(default)s)")
-    p.add_argument('--variants', nargs='+', choices=list(BENCH_VARIANTS), default=list(BENCH_VARIANTS), metavar='VARIANT',
-                   help=f"what to measure: {', '.join(BENCH_VARIANTS)} (default: all)")
-    p.add_argument('--dropouts', type=float, nargs='+', default=[0.0, 0.1], help="dropout rates to measure at")
-    p.add_argument('--repeats', type=int, default=9, help="timed rounds (one step of every variant each) per cell, at least")
-    p.add_argument('--min-seconds', type=float, default=4.0, help="and enough rounds for this many seconds of plain steps")
-    p.add_argument('--no-peak', action='store_true', help="skip the peak-memory measurement")
-    p.add_argument('--device', default=None, help="auto, cpu, cuda, cuda:N (default: auto)")
-    p.add_argument('--no-progress', action='store_true', help="no progress bar")
-    p.add_argument('--out', help="also write the JSON here")
+    p = revbench_parser()
     a = p.parse_args(argv)
     cfg = dict(tiny=dict(dim=128, heads=4, depth=4, batch=4, tokens=12), article=dict(dim=768, heads=8, depth=8, batch=4, tokens=12))[a.preset]
     given = dict(dim=a.dim, heads=a.heads, depth=a.depth, batch=a.batch_size, tokens=a.tokens)

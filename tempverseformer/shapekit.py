@@ -14,17 +14,15 @@ import torch.nn.functional as Fn
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveInt, field_validator, model_validator
 from torch.utils.data import IterableDataset, get_worker_info
 
+from .cli import PATTERNS, SHAPES
 from .core import Config, FloatRange, IntRange, Unit, check_int
 
 # %% auto #0
-__all__ = ['PATTERNS', 'EXCLUSIVE_PAIRS', 'SHAPES', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion',
-           'Shapes', 'sample_shapes', 'polygon_coverage', 'ellipse_coverage', 'render', 'ShapeBatch', 'sample_batch',
-           'ShapeKit']
+__all__ = ['EXCLUSIVE_PAIRS', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion', 'Shapes', 'sample_shapes',
+           'polygon_coverage', 'ellipse_coverage', 'render', 'ShapeBatch', 'sample_batch', 'ShapeKit']
 
 # %% ../nbs/01_shapekit.ipynb #950809b9
-PATTERNS = ('acceleration', 'deceleration', 'oscillation', 'interruption')
 EXCLUSIVE_PAIRS = (('acceleration', 'deceleration'), ('oscillation', 'interruption'))
-SHAPES = ('triangle', 'polygon', 'ellipse')
 SPLITS = ('train', 'val', 'test')
 Color = tuple[Unit, Unit, Unit]
 
