@@ -15,11 +15,31 @@ def page_text(out: Path, stem: str) -> str | None:
                              for c in nb['cells'] for o in (c.get('outputs') or [{}]))
     return None
 
-def problems(out: Path) -> list[str]:
+def reading_order_problems() -> list[str]:
+    "The site's sidebar (nbs/reading_order.yml, read by _quarto.yml) names every notebook once, and nothing else."
+    import yaml
+    quarto = yaml.safe_load((ROOT / 'nbs' / '_quarto.yml').read_text())
+    if 'reading_order.yml' not in quarto.get('metadata-files', []): return ["nbs/_quarto.yml: metadata-files does not name reading_order.yml"]
+    def names(items): return [n for it in items for n in (names(it['contents']) if isinstance(it, dict) else [it])]
+    listed = names(yaml.safe_load((ROOT / 'nbs' / 'reading_order.yml').read_text())['website']['sidebar']['contents'])
+    notebooks = sorted(p.name for p in (ROOT / 'nbs').glob('*.ipynb'))
+    return [f"reading_order.yml: {n} listed {listed.count(n)} times" for n in notebooks if listed.count(n) != 1] + \
+           [f"reading_order.yml: {n} is not a notebook" for n in listed if n not in notebooks]
+
+def signature_problems(text: str) -> list[str]:
+    "What the pages' signature blocks must not show (24_pages): starred parameters without their stars, Markdown links inside code."
     found = []
+    for block in re.findall(r'```python\n(.*?)```', text, re.S):
+        for line in block.split('\n'):
+            if re.search(r':VAR_(KEYWORD|POSITIONAL)\b', line) or re.search(r'\[`[^`]+`\]\(', line): found.append(line.strip()[:100])
+    return found
+
+def problems(out: Path) -> list[str]:
+    found = reading_order_problems()
     for nb_path in sorted((ROOT / 'nbs').glob('*.ipynb')):
         text = page_text(out, nb_path.stem)
         if text is None: found.append(f"{nb_path.name}: no page in {out}"); continue
+        found += [f"{nb_path.name}: signature shows {line!r}" for line in signature_problems(text)]
         m = re.search(r'#\|\s*default_exp\s+(\w+)', nb_path.read_text())
         if not m: continue
         mod = importlib.import_module(f'tempverseformer.{m.group(1)}')
