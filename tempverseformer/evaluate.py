@@ -9,18 +9,18 @@ from pathlib import Path
 import torch
 
 from .cli import PROTOCOLS, REFERENCE_HUB_REPO
-from .core import atomic_write_bytes, get_device, write_json
+from .core import atomic_write_bytes, get_device, load_state, write_json
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
 from .preview import frame_grid
-from .vae import VAE
+from .vae import VAE, VAEBase, vae_class
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
 from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, rows_to_csv
 from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation', 'fields_from_reference',
-           'load_reference_run', 'download_reference', 'load_for_evaluation']
+__all__ = ['REFERENCE_VAE_KINDS', 'evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation',
+           'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
 
 # %% ../nbs/19_evaluate.ipynb #76fd56e2
 @torch.no_grad()
@@ -185,25 +185,41 @@ def _reference_name(name: str) -> str:
     if model not in models: raise ValueError(f"not a reference experiment name: {name!r} (models: {models})")
     return experiment_name(name)
 
+REFERENCE_VAE_KINDS = {'VANILLA_VAE': 'vae', 'REV_VAE': 'rev_vae'}   # the reference's vae_model_type -> this library's VAE kind
+
+def _reference_vae_kind(given: str | None, state: dict) -> str:
+    "The VAE kind of a reference `vae-model.pt`: as given (its `vae_model_type`, or ours), or told by its keys."
+    if given is not None:
+        kind = REFERENCE_VAE_KINDS.get(given, given)
+        if kind not in REFERENCE_VAE_KINDS.values(): raise ValueError(f"vae_kind must be one of {[*REFERENCE_VAE_KINDS, *REFERENCE_VAE_KINDS.values()]}, got {given!r}")
+        return kind
+    if any(k.startswith('encoder.encode_blocks.') for k in state): return 'rev_vae'          # the reversible MViT VAE's layout
+    if any(k.startswith('encoder_conv_in.') for k in state): return 'vae'                     # the convolutional VAE's
+    raise ValueError("vae-model.pt is neither the reference's convolutional VAE nor its reversible one; give vae_kind")
+
 def load_reference_run(folder: str | Path, # a published experiment folder: temp-model.pt and vae-model.pt
                        name: str | None = None, # its experiment name as the reference names it, e.g. 'rev-transformer--oscillation'; default: the folder's name
                        data: dict | None = None, # its data section, in the reference's names or ShapeKitConfig's (default: the article's)
                        vae: dict | None = None, # the reference's VaeConfig fields (default: the article's)
                        temporal: dict | None = None, # the reference's config fields of the temporal model (default: the article's)
-                      ) -> tuple[TrainConfig, VAE, TemporalModel]:
+                       vae_kind: str | None = None, # its `vae_model_type`: 'VANILLA_VAE' or 'REV_VAE' ('vae', 'rev_vae'); default: told by the state dict
+                      ) -> tuple[TrainConfig, VAEBase, TemporalModel]:
     "Config, VAE and temporal model of a checkpoint folder saved by the reference implementation (the published layout)."
     folder = Path(folder)
     missing = [f for f in ('temp-model.pt', 'vae-model.pt') if not (folder / f).is_file()]
     if missing: raise FileNotFoundError(f"{folder} is not a published checkpoint folder: no {' or '.join(missing)}")
     name = _reference_name(name or folder.name)
     model, data = name.partition('--')[0], fields_from_reference(data or {})
-    v = VAE.from_reference(folder / 'vae-model.pt', **(vae or {}))
+    vae_state = load_state(folder / 'vae-model.pt')
+    kind = _reference_vae_kind(vae_kind, vae_state)
+    size = dict(img_size=data['size']) if kind == 'rev_vae' and 'size' in data else {}
+    v = vae_class(kind).from_reference(vae_state, **size, **(vae or {}))
     tem = dict(temporal or {})
     tem.setdefault('context_size', data.get('context', ShapeKitConfig().context))            # the window the data gives it
-    kind = {ours: ref for ref, ours in REFERENCE_KINDS.items()}[load_train_config(model).temporal.name]
-    m = TemporalModel.from_reference(folder / 'temp-model.pt', kind, **tem)
-    cfg = load_train_config(name, data=dict(data, size=v.config.image_size, channels=v.config.channels),
-                            vae=v.config.to_dict(), temporal=m.config.to_dict())
+    temp_kind = {ours: ref for ref, ours in REFERENCE_KINDS.items()}[load_train_config(model).temporal.name]
+    m = TemporalModel.from_reference(folder / 'temp-model.pt', temp_kind, **tem)
+    cfg = load_train_config(name, data=dict(data, size=v.config.image_size, channels=v.config.channels), vae_kind=kind,
+                            **{kind: v.config.to_dict()}, temporal=m.config.to_dict())
     return cfg, v, m
 
 def download_reference(name: str, # experiment name, e.g. 'rev-transformer--oscillation'

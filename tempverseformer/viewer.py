@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import torch
 from matplotlib.figure import Figure
@@ -113,18 +114,22 @@ def show_horizon(p: Predictions, sample: int = 0, t: int | None = None, size: fl
     fig.tight_layout()
     return fig
 
-def show_strip(p: Predictions, sample: int = 0, size: float = 1.1) -> Figure:
-    "Every horizon of one sequence: a row for the truth, one per model and one for copy-last; the angle error under each frame."
+def show_strip(p: Predictions, sample: int = 0, size: float = 1.1,
+               horizons: Sequence[int] | None = None, # the columns: some of `p.horizons` (default: all of them)
+              ) -> Figure:
+    "Horizons of one sequence: a row for the truth, one per model and one for copy-last; the angle error under each frame."
+    horizons = list(p.horizons if horizons is None else horizons)
+    if missing := [t for t in horizons if t not in p.horizons]: raise ValueError(f"horizons {missing} were not predicted; predicted: {p.horizons}")
     rows = [('truth', p.truth)] + list(p.frames.items())
-    fig = Figure(figsize=(size * len(p.horizons) + 1.6, size * 1.25 * len(rows)))
-    axs = fig.subplots(len(rows), len(p.horizons), squeeze=False)
+    fig = Figure(figsize=(size * len(horizons) + 1.6, size * 1.3 * len(rows) + 0.5))
+    axs = fig.subplots(len(rows), len(horizons), squeeze=False)
     for r, (label, frames) in enumerate(rows):
-        for j, t in enumerate(p.horizons):
-            ax = axs[r, j]; _image(ax, frames[sample, j])
-            if r == 0: ax.set_title(f"t = {t}", fontsize=8)
-            if label != 'truth' and 'angle_error' in p.errors[label]: ax.set_xlabel(f"{p.errors[label]['angle_error'][sample, j]:.0f}°", fontsize=7)
-        axs[r, 0].set_ylabel(label.replace('_', ' '), fontsize=8)
-    fig.suptitle(f"{p.group}: sequence {sample} ({p.patterns[sample]}); under each prediction its orientation error", fontsize=9)
+        for j, t in enumerate(horizons):
+            ax, k = axs[r, j], p.horizons.index(t); _image(ax, frames[sample, k])
+            if r == 0: ax.set_title(f"t = {t}", fontsize=10)
+            if label != 'truth' and 'angle_error' in p.errors[label]: ax.set_xlabel(f"{p.errors[label]['angle_error'][sample, k]:.0f}°", fontsize=10)
+        axs[r, 0].set_ylabel(label.replace('_', ' '), fontsize=10)
+    fig.suptitle(f"{p.group}: sequence {sample} ({p.patterns[sample]}); under each prediction its orientation error", fontsize=11)
     fig.tight_layout()
     return fig
 
