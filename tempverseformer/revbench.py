@@ -25,10 +25,11 @@ __all__ = ['ChainBench', 'revbench', 'revbench_table', 'revbench_cli']
 # %% ../nbs/08_revbench.ipynb #a7b02c68
 class ChainBench:
     "One training step of head -> t x (depth reversible blocks) -> tail with an MSE loss: what the benchmark runs."
-    def __init__(self, dim=128, heads=4, depth=4, batch=4, tokens=12, t=1, variant='reversible', dropout=0.0, seed=0, device=None):
+    def __init__(self, dim=128, heads=4, depth=4, batch=4, tokens=12, t=1, variant='reversible', dropout=0.0, seed=0, device=None,
+                 compile=False):                                 # True: the sub-blocks run compiled (03, section 12)
         if variant not in BENCH_VARIANTS: raise ValueError(f"variant must be one of {list(BENCH_VARIANTS)}, got {variant!r}")
         v = BENCH_VARIANTS[variant]
-        self.t, self.mode, self.preserve_rng, self.device = t, v['mode'], v.get('preserve_rng', 'auto'), get_device(device)
+        self.t, self.mode, self.preserve_rng, self.device, self.compile = t, v['mode'], v.get('preserve_rng', 'auto'), get_device(device), compile
         torch.manual_seed(seed)                                          # same seed, same weights in every variant
         self.blocks = nn.ModuleList([reversible_block(AttentionSubBlock(dim, heads, dropout), MLPSubBlock(dim, 4, dropout),
                                                      frac_bits=v.get('frac_bits')) for _ in range(depth)]).to(self.device)
@@ -39,7 +40,7 @@ class ChainBench:
         self.target = torch.randn(batch, tokens, dim, generator=g).to(self.device)
 
     def loss(self) -> torch.Tensor:
-        y = reversible_chain(self.x, self.blocks, self.t, self.mode, self.head, self.tail, self.preserve_rng)
+        y = reversible_chain(self.x, self.blocks, self.t, self.mode, self.head, self.tail, self.preserve_rng, compile=self.compile)
         return Fn.mse_loss(y, self.target)
 
     def step(self) -> list[torch.Tensor]:
@@ -67,20 +68,24 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
              repeats: int = 9, # timed rounds at least: one step of every variant per round (after one warm-up)
              min_seconds: float = 4.0, # ... and enough rounds for vanilla to run this long in all (cheap steps are noisy)
              peak_memory: bool = True, # also measure peak memory (a fresh subprocess per cell on CPU)
+             compile: bool = False, # also each variant with its sub-blocks compiled (03, section 12), side by side
              device: str | None = None, progress: bool = True) -> dict:
     "Time, memory and gradient error of one training step per variant, horizon and dropout rate, measured side by side."
     from tqdm.auto import tqdm
     dev, variants = get_device(device), list(dict.fromkeys(['vanilla', *variants]))
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     cfg, results = dict(dim=dim, heads=heads, depth=depth, batch=batch, tokens=tokens), []
-    bar = tqdm(total=len(horizons) * len(dropouts) * len(variants), desc='revbench', disable=not progress)
+    kinds = (False, True) if compile else (False,)
+    label = lambda v, c: v + (' compiled' if c else '')
+    bar = tqdm(total=len(horizons) * len(dropouts) * len(variants) * len(kinds), desc='revbench', disable=not progress)
     for p in dropouts:
         for t in horizons:
             t = check_int('horizon', t, min=1)
-            benches = {v: ChainBench(**cfg, t=t, variant=v, dropout=p, device=dev) for v in variants}
-            runs = {**{v: b.step for v, b in benches.items()}, 'forward': benches['vanilla'].forward_only}
-            times = {k: [] for k in runs}
-            for run in runs.values(): run()                               # warm-up
+            benches = {label(v, c): ChainBench(**cfg, t=t, variant=v, dropout=p, device=dev, compile=c) for v in variants for c in kinds}
+            runs = {**{k: b.step for k, b in benches.items()}, 'forward': benches['vanilla'].forward_only}
+            times, first = {k: [] for k in runs}, {}
+            for k, run in runs.items():                                 # warm-up; a compiled variant compiles here
+                sync(); start = time.perf_counter(); run(); sync(); first[k] = time.perf_counter() - start
             sync(); start = time.perf_counter(); runs['vanilla'](); sync()
             rounds = max(repeats, math.ceil(min_seconds / (time.perf_counter() - start)))
             for i in range(rounds):                                       # interleaved, each round in its own order:
@@ -89,15 +94,19 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
                     times[k].append(time.perf_counter() - start)
             ideal = statistics.median(1 + f / v for f, v in zip(times['forward'], times['vanilla']))
             torch.manual_seed(0); ref = [g.double() for g in benches['vanilla'].step()]
-            for v, b in benches.items():
+            ratio = lambda k, base: round(statistics.median(a / r for a, r in zip(times[k], times[base])), 3)
+            for k, b in benches.items():
+                v = k.split()[0]
                 torch.manual_seed(0); grads = b.step()                    # the same draws as the reference
-                row = dict(t=t, dropout=p, variant=v, step_ms=round(1000 * statistics.median(times[v]), 3),
-                           time_ratio_vs_vanilla=round(statistics.median(a / r for a, r in zip(times[v], times['vanilla'])), 3),
-                           ideal_ratio=round(ideal, 3), saved_bytes=b.saved_bytes(),
+                row = dict(t=t, dropout=p, variant=v, compiled=b.compile, step_ms=round(1000 * statistics.median(times[k]), 3),
+                           time_ratio_vs_vanilla=ratio(k, 'vanilla'), ideal_ratio=round(ideal, 3), saved_bytes=b.saved_bytes(),
                            grad_rel_err_vs_vanilla=max(rel_err(g.double(), r) for g, r in zip(grads, ref)))
-                if v == 'reversible' and 'no_replay' in times:               # what replaying randomness adds to a step
-                    row['replay_cost'] = round(statistics.median(a / r for a, r in zip(times[v], times['no_replay'])) - 1, 4)
-                if peak_memory: row['peak_bytes'] = _peak(b, dev, sync, dict(cfg, t=t, variant=v, dropout=p))
+                if b.compile:                                             # against itself eager; and what its first step took
+                    row.update(time_ratio_vs_eager=ratio(k, v), compile_s=round(first[k] - statistics.median(times[k]), 2))
+                if k == 'reversible' and 'no_replay' in times:               # what replaying randomness adds to a step
+                    row['replay_cost'] = ratio(k, 'no_replay') - 1
+                if peak_memory and (dev.type == 'cuda' or not b.compile):   # on CPU a fresh process would count the compiler too
+                    row['peak_bytes'] = _peak(b, dev, sync, dict(cfg, t=t, variant=v, dropout=p))
                 results.append(row); bar.update()
             del benches
     bar.close()
@@ -114,19 +123,23 @@ def _peak(bench: ChainBench, dev: torch.device, sync: Callable, kwargs: dict) ->
 
 # %% ../nbs/08_revbench.ipynb #419eaf11
 def revbench_table(res: dict) -> str:
-    "The benchmark's results as a text table: one line per (dropout, t, variant)."
+    "The benchmark's results as a text table: one line per (dropout, t, variant, eager or compiled)."
     rows = res['results']
-    by = {(r['dropout'], r['t'], r['variant']): r for r in rows}
+    compiled = any(r.get('compiled') for r in rows)
     lines = [f"{'dropout':>7} {'t':>4} {'variant':>16} {'step ms':>9} {'x vanilla':>9} {'ideal':>6} {'kept KiB':>10} "
-             f"{'peak MiB':>9} {'grad err':>9}"]
+             f"{'peak MiB':>9} {'grad err':>9}" + (f" {'x eager':>8} {'compile s':>9}" if compiled else '')]
     for r in rows:
         peak = f"{r['peak_bytes'] / 2**20:9.1f}" if 'peak_bytes' in r else f"{'-':>9}"
-        lines.append(f"{r['dropout']:7.2f} {r['t']:4d} {r['variant']:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_vanilla']:9.3f} "
-                     f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {peak} {r['grad_rel_err_vs_vanilla']:9.1e}")
-    for (p, t, v), r in by.items():
-        if v == 'reversible':
+        name = r['variant'] + ('*' if r.get('compiled') else '')
+        extra = (f" {r['time_ratio_vs_eager']:8.3f} {r['compile_s']:9.1f}" if r.get('compiled') else f" {'':>8} {'':>9}") if compiled else ''
+        lines.append(f"{r['dropout']:7.2f} {r['t']:4d} {name:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_vanilla']:9.3f} "
+                     f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {peak} {r['grad_rel_err_vs_vanilla']:9.1e}{extra}")
+    for r in rows:
+        if r['variant'] == 'reversible' and not r.get('compiled'):
             replay = f"replay adds {100 * r['replay_cost']:+.1f}% to a reversible step; " if 'replay_cost' in r else ''
-            lines.append(f"dropout {p:.2f}, t={t}: {replay}reversible - ideal = {r['time_ratio_vs_vanilla'] - r['ideal_ratio']:+.3f}")
+            lines.append(f"dropout {r['dropout']:.2f}, t={r['t']}: {replay}reversible - ideal = {r['time_ratio_vs_vanilla'] - r['ideal_ratio']:+.3f}")
+    if compiled: lines.append("* compiled (03, section 12): x vanilla is against eager vanilla, x eager against the same variant eager; "
+                              "compile s: the first step's time over a steady step's")
     return '\n'.join(lines)
 
 # %% ../nbs/08_revbench.ipynb #cf750e6c
@@ -143,7 +156,7 @@ def revbench_cli(argv: list[str] | None = None):
         for d in a.dropouts:
             if not 0 <= d < 1: raise ValueError(f"--dropouts must lie in [0, 1), got {d}")
         res = revbench(**cfg, horizons=parse_horizons(a.horizons), variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
-                       peak_memory=not a.no_peak, device=a.device, progress=not a.no_progress)
+                       peak_memory=not a.no_peak, compile=a.compile, device=a.device, progress=not a.no_progress)
     except ValueError as e: p.error(str(e))
     if a.out: write_json(a.out, res)
     print(revbench_table(res), file=sys.stderr)

@@ -4,10 +4,10 @@
 
 # %% ../nbs/03_reversible.ipynb #53231da2
 from __future__ import annotations
-import threading
+import threading, types
 from contextlib import contextmanager
 from enum import Enum
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import torch
 from torch import nn
@@ -17,7 +17,7 @@ from .core import check_int
 # %% auto #0
 __all__ = ['ChainRun', 'AdditiveCoupling', 'call_seed', 'draw_chain_seed', 'reseed_generators', 'kept_generators',
            'check_invertible', 'is_rebuilding', 'Rebuilt', 'ReversibleBlock', 'stream_precision', 'autocast_state',
-           'autocast_as', 'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error']
+           'autocast_as', 'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error', 'compiled_call']
 
 # %% ../nbs/03_reversible.ipynb #48cf706b
 def _halves(x):
@@ -35,11 +35,12 @@ class ChainRun:
                  dtype: torch.dtype = torch.float32, # the dtype of the real values the sub-blocks read
                 ):
         self.device, self.seed, self.dtype = torch.device(device), seed, dtype
+        self.compiled = False                     # True: the sub-blocks run compiled (section 12)
 
     def __call__(self, fn: nn.Module, v: torch.Tensor, k: int) -> torch.Tensor:
         "`fn(v)` as sub-block call `k`."
         if self.seed is not None: reseed_generators(self.device, call_seed(self.seed, k))   # section 4
-        return fn(v)
+        return compiled_call(fn, v) if self.compiled else fn(v)                           # section 12
 
     def check(self, final: tuple = ()):
         "Exact mode checks here that every value fitted its grid (`16_exact`); a float run has nothing to check."
@@ -231,8 +232,8 @@ def _submodules(m: nn.Module, out: list) -> list[nn.Module]:
 # %% ../nbs/03_reversible.ipynb #74985c85
 class _Plan:
     "What a chain run needs besides tensors, from one walk over its modules."
-    def __init__(self, blocks, t, mode, head, tail, preserve_rng, drift):
-        self.blocks, self.t, self.mode, self.bits, self.drift = blocks, t, mode, blocks[0].frac_bits, drift
+    def __init__(self, blocks, t, mode, head, tail, preserve_rng, drift, compiled=False):
+        self.blocks, self.t, self.mode, self.bits, self.drift, self.compiled = blocks, t, mode, blocks[0].frac_bits, drift, compiled
         self.full, self.lookahead = mode is GradMode.reversible_full, mode is GradMode.pareprop
         self.head, self.tail = (head, tail) if self.full else (None, None)   # the modules the Function runs itself
         self.tail_call = 1 + 2 * t * len(blocks)                          # call 0 is the head, 1..2tK the blocks
@@ -249,7 +250,9 @@ class _Plan:
 
     def run(self, device, dtype=torch.float32, watching: bool = True) -> ChainRun:
         "A run of this chain, of the kind its blocks make (`watching`: exact mode checks the grid in forwards only)."
-        return self.blocks[0].new_run(device, self.seed, dtype, watching)
+        run = self.blocks[0].new_run(device, self.seed, dtype, watching)
+        run.compiled = self.compiled                                      # section 12
+        return run
 
     def enter(self, h: torch.Tensor, run: ChainRun) -> tuple:
         "The two stream halves for the real state `h`: float32 under autocast (section 6), on the grid in exact mode (`16_exact`)."
@@ -364,8 +367,14 @@ def reversible_chain(x: torch.Tensor, # input of the chain: of the head if there
                      tail: nn.Module | None = None, # non-reversible module run once after the blocks
                      preserve_rng: bool | str = 'auto', # replay randomness: True, False, 'auto' (when a module is training)
                      drift: DriftMonitor | None = None, # reversible modes: receives the reconstruction error after backward
+                     compile: bool | None = None, # run the sub-blocks compiled; None: when the caller is being compiled (section 12)
                     ) -> torch.Tensor:
     "`tail(blocks^t(head(x)))`, differentiated under the chosen gradient mode."
+    compile = torch.compiler.is_compiling() if compile is None else bool(compile)
+    return _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile)
+
+@torch.compiler.disable                    # under torch.compile: one eager region, whose sub-blocks run compiled (section 12)
+def _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile):
     t = check_int('t', t, min=0)
     try: mode = GradMode(mode)
     except ValueError: raise ValueError(f"mode must be one of {[m.value for m in GradMode]}, got {mode!r}") from None
@@ -374,7 +383,7 @@ def reversible_chain(x: torch.Tensor, # input of the chain: of the head if there
     if not blocks or not all(isinstance(b, ReversibleBlock) for b in blocks):
         raise ValueError("blocks must be a non-empty sequence of ReversibleBlock")
     if len({b.frac_bits for b in blocks}) > 1: raise ValueError("all blocks of a chain need the same frac_bits")
-    plan = _Plan(blocks, t, mode, head, tail, preserve_rng, drift)
+    plan = _Plan(blocks, t, mode, head, tail, preserve_rng, drift, compile)
     run = plan.run(x.device)
     with kept_generators(run):
         if mode in (GradMode.vanilla, GradMode.checkpoint) or t == 0 or not torch.is_grad_enabled():
@@ -453,3 +462,17 @@ def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict
     x = (f.recovered, g.recovered)
     if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
     return x, (dy1, dy2)
+
+# %% ../nbs/03_reversible.ipynb
+def _call_module(fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)
+
+_COMPILED: dict[type, Callable] = {}
+
+def compiled_call(fn: nn.Module, # a sub-block (or head, or tail)
+                  v: torch.Tensor) -> torch.Tensor:
+    "`fn(v)` through the compiled function of `fn`'s class: one graph per class, random ops drawn as eager draws them."
+    compiled = _COMPILED.get(type(fn))
+    if compiled is None:                                                  # a code object per class: its own compile cache
+        code = _call_module.__code__.replace(co_name=f'call_{type(fn).__name__}')
+        compiled = _COMPILED[type(fn)] = torch.compile(types.FunctionType(code, globals()), options={'fallback_random': True})
+    return compiled(fn, v)
