@@ -102,6 +102,8 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--seed', type=int, default=0, help="draws the horizons of --protocol article (default: %(default)s)")
     p.add_argument('--no-orientation', action='store_true', help="skip the orientation error and contrast (they render 360 "
                    "candidate frames per target)")
+    p.add_argument('--per-group', action='store_true', help="also score every checkpoint on each pattern group alone (none and each "
+                   "pattern), a row per group: a mean over patterns hides the groups a model fails")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     p.add_argument('--fid-weights', help=f"Inception-v3 FID weights file (or ${'TVF_FID_WEIGHTS'}); FID is skipped without it")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")

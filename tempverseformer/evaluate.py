@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from .cli import PROTOCOLS, REFERENCE_HUB_REPO
-from .core import atomic_write_bytes, get_device, load_state, write_json
+from .core import atomic_write_bytes, get_device, load_state, read_preset, write_json
 from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
 from .preview import frame_grid
 from .vae import VAE, VAEBase, vae_class
@@ -19,8 +19,8 @@ from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['REFERENCE_VAE_KINDS', 'evaluate', 'save_sample_series', 'plot_metrics', 'save_strip', 'run_evaluation',
-           'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
+__all__ = ['GROUPS', 'REFERENCE_VAE_KINDS', 'evaluate', 'save_sample_series', 'group_data', 'plot_metrics', 'save_strip',
+           'run_evaluation', 'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
 
 # %% ../nbs/19_evaluate.ipynb #76fd56e2
 @torch.no_grad()
@@ -80,6 +80,12 @@ def save_sample_series(out: Path, # one folder per sequence is made in here: seq
                                              angles=batch.angles[i].tolist(), window_angles=batch.angles[i, t:t + truth.shape[1]].tolist()))
 
 # %% ../nbs/19_evaluate.ipynb #e5a0be3f
+GROUPS = ('none', *PATTERNS)   # the pattern groups scored one by one (`per_group`): each pattern alone, and none
+
+def group_data(data: ShapeKitConfig, group: str) -> ShapeKitConfig:
+    "`data` with the pattern fields of group `group` (`configs/patterns/GROUP.yaml`): the same frames and speeds, that group's patterns."
+    return data.replace(**read_preset('patterns', group).get('data', {}))
+
 def _run_labels(cfg: TrainConfig) -> tuple[str, str]:
     "(model, pattern group) of a run from its config name 'MODEL--PATTERN'."
     model, _, pattern = cfg.name.partition('--')
@@ -127,6 +133,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
                    seed: int = 0, progress: bool = False,
                    orientation: bool = True, # also the orientation error and contrast (05)
                    reference: dict | None = None, # configs of published folders among `checkpoints` (see `load_reference_run`)
+                   per_group: bool = False, # also score every checkpoint on each of `GROUPS` alone: rows per group, not only the mean
                   ) -> dict:
     "Score every checkpoint per horizon (and copy-last per pattern group); write metrics, plots and strips into `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -138,11 +145,13 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
         cfg, step, vae, temporal, ckpt = load_for_evaluation(path, dev, reference)
         if temporal is None: raise ValueError(f"checkpoint {ckpt} holds no temporal model (a vae_only run)")
         model, pattern = _run_labels(cfg)
-        first = pattern not in per_pattern
-        hm = per_pattern.setdefault(pattern, HorizonMetrics(fid_net, fid_note, convention))
-        evaluate(vae, temporal, cfg.data, horizons, batches, batch_size, label=model, metrics=hm, baseline=first, device=dev,
-                 protocol=protocol, seed=seed, latents=latents, samples_dir=out / 'samples' / pattern if samples else None, samples=samples,
-                 progress=progress, orientation=orientation)
+        scored = {pattern: cfg.data, **({g: group_data(cfg.data, g) for g in GROUPS if g != pattern} if per_group else {})}
+        for group, data in scored.items():
+            first = group not in per_pattern
+            hm = per_pattern.setdefault(group, HorizonMetrics(fid_net, fid_note, convention))
+            evaluate(vae, temporal, data, horizons, batches, batch_size, label=model, metrics=hm, baseline=first, device=dev,
+                     protocol=protocol, seed=seed, latents=latents, samples_dir=out / 'samples' / group if samples else None, samples=samples,
+                     progress=progress, orientation=orientation)
         strip = out / f'strip_{model}_{pattern}.png'
         save_strip(vae, temporal, cfg.data, horizons, strip); strips.append(str(strip))
         runs.append(dict(checkpoint=str(ckpt), name=cfg.name, model=model, pattern=pattern, step=step))

@@ -84,7 +84,7 @@ def eval_cli(argv: list[str] | None = None):
         res = run_evaluation(a.checkpoints, parse_horizons(a.horizons), a.out or make_run_dir('runs', 'eval'),
                              batches, batch_size, a.fid_weights, a.device, protocol=a.protocol, convention=a.convention,
                              samples=a.samples, seed=a.seed, progress=not a.no_progress, latents=a.latents,
-                             orientation=not a.no_orientation)
+                             orientation=not a.no_orientation, per_group=a.per_group)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps({k: v for k, v in res.items() if k != 'rows'}))
 

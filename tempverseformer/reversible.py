@@ -463,7 +463,7 @@ def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict
     if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
     return x, (dy1, dy2)
 
-# %% ../nbs/03_reversible.ipynb
+# %% ../nbs/03_reversible.ipynb #4292b44e
 def _call_module(fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)
 
 _COMPILED: dict[type, Callable] = {}
