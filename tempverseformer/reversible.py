@@ -371,9 +371,9 @@ def reversible_chain(x: torch.Tensor, # input of the chain: of the head if there
                     ) -> torch.Tensor:
     "`tail(blocks^t(head(x)))`, differentiated under the chosen gradient mode."
     compile = torch.compiler.is_compiling() if compile is None else bool(compile)
-    return _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile)
+    run_chain = _run_chain_outside_graph if torch.compiler.is_compiling() else _run_chain          # section 12
+    return run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile)
 
-@torch.compiler.disable                    # under torch.compile: one eager region, whose sub-blocks run compiled (section 12)
 def _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile):
     t = check_int('t', t, min=0)
     try: mode = GradMode(mode)
@@ -392,6 +392,10 @@ def _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile):
         h = run(head, x, 0) if head is not None else x                   # head and tail under plain autograd
         y = _ReversibleChain.apply(h, plan, *plan.params)
         return run(tail, y, plan.tail_call) if tail is not None else y
+
+# Under torch.compile the engine runs as one eager region (section 12): torch's lazy form of torch.compiler.disable imports
+# the compiler when first called, so that importing the engine does not (about 1.5 s); a torch without it gets the public one.
+_run_chain_outside_graph = (getattr(torch, '_disable_dynamo', None) or torch.compiler.disable)(_run_chain)
 
 # %% ../nbs/03_reversible.ipynb #d6a0abd4
 @torch.no_grad()
