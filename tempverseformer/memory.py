@@ -140,7 +140,7 @@ def measure_cell(temp_model: str | None, vae_model: str, batch: int, t: int, tra
         if dev.type == 'cuda': torch.cuda.empty_cache()
     return rec
 
-# %% ../nbs/07_memory.ipynb
+# %% ../nbs/07_memory.ipynb #60b0cf05
 def _md(header: list[str], rows: list[list]) -> str:
     return '\n'.join(['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)] + ['| ' + ' | '.join(map(str, r)) + ' |' for r in rows])
 

@@ -102,7 +102,7 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
                            time_ratio_vs_vanilla=ratio(k, 'vanilla'), ideal_ratio=round(ideal, 3), saved_bytes=b.saved_bytes(),
                            grad_rel_err_vs_vanilla=max(rel_err(g.double(), r) for g, r in zip(grads, ref)))
                 if b.compile:                                             # against itself eager; and what its first step took
-                    row.update(time_ratio_vs_eager=ratio(k, v), compile_s=round(first[k] - statistics.median(times[k]), 2))
+                    row.update(time_ratio_vs_eager=ratio(k, v), compile_s=round(max(0.0, first[k] - statistics.median(times[k])), 2))
                 if k == 'reversible' and 'no_replay' in times:               # what replaying randomness adds to a step
                     row['replay_cost'] = ratio(k, 'no_replay') - 1
                 if peak_memory and (dev.type == 'cuda' or not b.compile):   # on CPU a fresh process would count the compiler too
