@@ -233,7 +233,8 @@ def _submodules(m: nn.Module, out: list) -> list[nn.Module]:
 class _Plan:
     "What a chain run needs besides tensors, from one walk over its modules."
     def __init__(self, blocks, t, mode, head, tail, preserve_rng, drift, compiled=False):
-        self.blocks, self.t, self.mode, self.bits, self.drift, self.compiled = blocks, t, mode, blocks[0].frac_bits, drift, compiled
+        self.blocks, self.t, self.mode, self.bits, self.drift = blocks, t, mode, blocks[0].frac_bits, drift
+        self.compiled = compiled and self.bits is None   # section 12; exact mode's rebuild must round as its forward did: eager
         self.full, self.lookahead = mode is GradMode.reversible_full, mode is GradMode.pareprop
         self.head, self.tail = (head, tail) if self.full else (None, None)   # the modules the Function runs itself
         self.tail_call = 1 + 2 * t * len(blocks)                          # call 0 is the head, 1..2tK the blocks
