@@ -395,7 +395,7 @@ def _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile):
         return run(tail, y, plan.tail_call) if tail is not None else y
 
 # Under torch.compile the engine runs as one eager region (section 12): torch's lazy form of torch.compiler.disable imports
-# the compiler when first called, so that importing the engine does not (about 1.5 s); a torch without it gets the public one.
+# the compiler when first called, so that importing the engine does not (2 s here); a torch without it gets the public one.
 _run_chain_outside_graph = (getattr(torch, '_disable_dynamo', None) or torch.compiler.disable)(_run_chain)
 
 # %% ../nbs/03_reversible.ipynb #d6a0abd4
