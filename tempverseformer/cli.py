@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['PATTERNS', 'SHAPES', 'TEMPORAL_MODELS', 'ARTICLE_NAMES', 'TRAIN_MODES', 'PROTOCOLS', 'VAE_MODELS', 'BENCH_VARIANTS',
-           'REFERENCE_HUB_REPO', 'CONFIG_DIR', 'tvf_train', 'tvf_eval', 'tvf_reproduce', 'tvf_shapekit', 'tvf_revbench',
-           'tvf_memory_test', 'model_name', 'available_configs', 'cli_parser', 'model_option', 'train_parser',
-           'eval_parser', 'reproduce_parser', 'shapekit_parser', 'revbench_parser', 'memory_parser']
+__all__ = ['PATTERNS', 'SHAPES', 'TEMPORAL_MODELS', 'ARTICLE_NAMES', 'TRAIN_MODES', 'PROTOCOLS', 'REPRODUCTIONS', 'VAE_MODELS',
+           'BENCH_VARIANTS', 'REFERENCE_HUB_REPO', 'CONFIG_DIR', 'tvf_train', 'tvf_eval', 'tvf_reproduce',
+           'tvf_shapekit', 'tvf_revbench', 'tvf_memory_test', 'model_name', 'available_configs', 'cli_parser',
+           'model_option', 'train_parser', 'eval_parser', 'reproduce_parser', 'shapekit_parser', 'revbench_parser',
+           'memory_parser']
 
 # %% ../nbs/23_cli.ipynb #67ff87b7
 PATTERNS = ('acceleration', 'deceleration', 'oscillation', 'interruption')
@@ -28,6 +29,7 @@ def model_name(name: str) -> str:
 
 TRAIN_MODES = ('default', 'vae_only', 'temporal_only')
 PROTOCOLS = ('fixed', 'article')
+REPRODUCTIONS = ('quick', 'long', 'full')   # the experiments `tvf_reproduce` runs: --quick, --long, or neither (20_experiments)
 VAE_MODELS = ('vae', 'rev_vae', 'none')   # the convolutional VAE, the reversible MViT VAE, or the temporal model alone on latents
 BENCH_VARIANTS = dict(vanilla=dict(mode='vanilla'), checkpoint=dict(mode='checkpoint'), reversible=dict(mode='reversible'),
                       reversible_full=dict(mode='reversible_full'), pareprop=dict(mode='pareprop'),
@@ -113,8 +115,11 @@ def reproduce_parser() -> argparse.ArgumentParser:
     "`tvf_reproduce`'s options."
     p = cli_parser('tvf_reproduce',
         "Train, evaluate and measure TempVerseFormer and its baselines; writes OUT/report.md with tables, plots and JSON. "
-        "--quick: tiny models on a CPU in under ten minutes. Without it: the article-size experiment (a GPU, days).")
-    p.add_argument('--quick', action='store_true', help="the CPU-sized version")
+        "--quick: tiny models on a CPU in under ten minutes. --long: horizons up to 32 on every pattern group, against a vanilla "
+        "transformer given TempVerseFormer's memory (under an hour on a CPU). Neither: the article-size experiment (a GPU, days).")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument('--quick', action='store_true', help="the CPU-sized version (minutes)")
+    which.add_argument('--long', action='store_true', help="horizons up to 32 on every pattern group, in a memory budget (under an hour on a CPU)")
     p.add_argument('--out', default='report', help="report folder (default: %(default)s); rerunning resumes")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--no-progress', action='store_true', help="no progress bars")

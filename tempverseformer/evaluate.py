@@ -4,6 +4,7 @@
 
 # %% ../nbs/19_evaluate.ipynb #482490cf
 from __future__ import annotations
+import math
 from pathlib import Path
 
 import torch
@@ -92,13 +93,15 @@ def _run_labels(cfg: TrainConfig) -> tuple[str, str]:
     return model, pattern or 'none'
 
 def plot_metrics(rows: list[dict], out: Path) -> list[str]:
-    "One PNG per metric: metric vs horizon, a panel per pattern group, a line per model (copy-last dashed)."
+    "One PNG per metric: metric vs horizon, a panel per pattern group (three a row), a line per model (copy-last dashed)."
     from matplotlib.figure import Figure             # not pyplot: the notebook's (or GUI's) backend is left alone
     paths = []
     for metric in dict.fromkeys(r['metric'] for r in rows):
         patterns = list(dict.fromkeys(r['pattern'] for r in rows))
-        fig = Figure(figsize=(4.2 * len(patterns), 3.2)); axs = fig.subplots(1, len(patterns), squeeze=False)
-        for ax, pat in zip(axs[0], patterns):
+        cols = min(len(patterns), 3); rows_ = math.ceil(len(patterns) / cols)          # at most three panels a row
+        fig = Figure(figsize=(4.2 * cols, 3.2 * rows_)); axs = fig.subplots(rows_, cols, squeeze=False)
+        for ax in axs.flat[len(patterns):]: ax.set_visible(False)
+        for ax, pat in zip(axs.flat, patterns):
             sel = [r for r in rows if r['metric'] == metric and r['pattern'] == pat]
             for model in dict.fromkeys(r['model'] for r in sel):
                 pts = sorted((r['horizon'], r['value']) for r in sel if r['model'] == model)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .cli import eval_parser, reproduce_parser, train_parser
+from .cli import REPRODUCTIONS, eval_parser, reproduce_parser, train_parser
 from .core import check_int, check_out_dir, get_device, merge_dicts, parse_horizons, read_yaml
 from .temporal import ARTICLE_NAMES
 from .recipe import TrainConfig, experiment_name, load_train_config
@@ -19,7 +19,8 @@ from .evaluate import _reference_name, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
-__all__ = ['QUICK', 'train_cli', 'eval_cli', 'markdown_table', 'reproduce', 'reproduce_cli']
+__all__ = ['QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'memory_budget', 'group_strips',
+           'reproduce', 'reproduce_cli']
 
 # %% ../nbs/20_experiments.ipynb #358d13fe
 def train_cli(argv: list[str] | None = None):
@@ -90,11 +91,24 @@ def eval_cli(argv: list[str] | None = None):
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
-QUICK = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'),
+QUICK = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'), group='none', horizons=list(range(1, 13)),
              temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                            data=dict(batch_size=32)),
+             eval=dict(batches=4, batch_size=16), group_eval=dict(batches=1, batch_size=32),
              memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],
                          time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny'))
+
+# horizons up to 32 on every pattern group: 06 ("Long horizons") measured the curriculum and the budget
+LONG = dict(vae_steps=600, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
+            runs=dict(tempverseformer_t32=dict(model='tempverseformer', t_max=32, curriculum=True, steps=8000),   # long horizons in flat memory
+                      tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),    # ... as the quick recipe: t <= 6
+                      vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=3000)),   # in TempVerseFormer's memory
+            temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
+                          data=dict(batch_size=32)),
+            budget=dict(model='tempverseformer', t=32, batch=32),                                # the memory the vanilla transformer is given
+            eval=dict(batches=2, batch_size=16),
+            memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
+                        time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
 def _train(cfg, run_dir: Path, progress: bool) -> Path:
     "Train `cfg` into `run_dir`, or resume it, or skip it if it is finished; returns the run directory."
@@ -107,81 +121,180 @@ def _train(cfg, run_dir: Path, progress: bool) -> Path:
     Trainer(cfg, run_dir, resume=resume, progress=progress).fit()
     return run_dir
 
-def markdown_table(rows: list[dict], metric: str, digits: int = 4) -> str:
-    "A markdown table of one metric: a row per (model, pattern), a column per horizon."
-    hs = sorted({r['horizon'] for r in rows if r['metric'] == metric})
+def markdown_table(rows: list[dict], metric: str, digits: int = 4,
+                   horizons: list[int] | None = None, # the columns (default: every horizon in `rows`)
+                  ) -> str:
+    "A markdown table of one metric: a row per (pattern, model), a column per horizon."
+    hs = horizons or sorted({r['horizon'] for r in rows if r['metric'] == metric})
     val = {(r['model'], r['pattern'], r['horizon']): r['value'] for r in rows if r['metric'] == metric}
     lines = ['| model | pattern | ' + ' | '.join(f't={h}' for h in hs) + ' |', '|---|---|' + '---|' * len(hs)]
     for m, pat in dict.fromkeys((k[0], k[1]) for k in val):
         lines.append(f'| {m} | {pat} | ' + ' | '.join(f'{val[(m, pat, h)]:.{digits}f}' for h in hs) + ' |')
     return '\n'.join(lines)
 
-def reproduce(out: str | Path = 'report', quick: bool = True, device: str | None = None, progress: bool = True) -> dict:
-    "Train, evaluate and measure; write `out/report.md` with tables, plots and JSON. Returns a summary."
+def group_table(rows: list[dict], metric: str = 'angle_error', digits: int = 1) -> str:
+    "A markdown table: a row per pattern group, a column per model, each cell the metric's mean over the horizons in `rows`."
+    val = {}
+    for r in rows:
+        if r['metric'] == metric: val.setdefault((r['pattern'], r['model']), []).append(r['value'])
+    models = list(dict.fromkeys(m for _, m in val if m != 'copy_last')) + ['copy_last']
+    lines = ['| pattern | ' + ' | '.join(models) + ' |', '|---|' + '---|' * len(models)]
+    for pat in dict.fromkeys(p for p, _ in val):
+        lines.append(f'| {pat} | ' + ' | '.join(f'{sum(v) / len(v):.{digits}f}' if (v := val.get((pat, m))) else '' for m in models) + ' |')
+    return '\n'.join(lines)
+
+def _vae_run(recipe: dict, out: Path, dev, progress: bool) -> str:
+    "The frozen VAE the temporal models train on: trained (or resumed) into out/runs/vae; returns its save_pretrained folder."
+    from tempverseformer.checkpoint import find_checkpoint
+    cfg = load_train_config(f"tempverseformer--{recipe['group']}", 'tiny', mode='vae_only', steps=recipe['vae_steps'], perceptual_weight=0.0,
+                            device=str(dev), sample_every=0)
+    return str(find_checkpoint(_train(cfg, out / 'runs' / 'vae', progress)) / 'vae')
+
+def memory_budget(out: Path, # the budget.json kept here is read back on a rerun
+                  model: str, t: int, batch: int, other: str, device: str | None = None, progress: bool = False) -> dict:
+    "`model`'s peak memory when it trains at horizon `t`, and the longest horizon `other` trains at within it (07's `longest_horizon`)."
+    from tempverseformer.memory import longest_horizon, measure_cell
+    from tempverseformer.core import write_json
+    path = Path(out) / 'budget.json'
+    if path.is_file(): return json.loads(path.read_text())
+    dev = get_device(device)
+    ref = measure_cell(model, 'none', batch, t, 'temporal_only', 'tiny', dev, repeats=0, flops=False)
+    res = dict(longest_horizon(other, ref['peak_bytes'], batch, 'tiny', dev, t_max=t, progress=progress), reference=ref)
+    write_json(path, res)
+    return res
+
+def _budget_lines(b: dict) -> list[str]:
+    mib = lambda x: f"{x / 2**20:.1f} MiB"
+    ref = b['reference']
+    return [f"TempVerseFormer's training step at t = {ref['t']} (batch {ref['batch']}, latents alone) peaks at {mib(ref['peak_bytes'])} "
+            f"({mib(ref['saved_bytes'])} saved for backward). The vanilla transformer's step within that budget:", '',
+            '| t | peak | saved for backward | within the budget |', '|---|---|---|---|',
+            *[f"| {r['t']} | {mib(r['peak_bytes'])} | {mib(r['saved_bytes'])} | {'yes' if r['t'] <= b['t'] else 'no'} |" for r in b['records']], '',
+            f"So the vanilla transformer trains at t <= {max(b['t'], 1)}" +
+            (" (not even t = 1 fits: it trains at t = 1, over the budget)." if b['t'] == 0 else '.')]
+
+def _temporal_run(label: str, spec: dict, recipe: dict, vae_dir: str, out: Path, dev, progress: bool) -> Path:
+    "One temporal model of a LONG-style recipe: `spec['model']` trained on horizons 1..`spec['t_max']`, under a curriculum if `spec['curriculum']`."
+    t_max, rising = spec['t_max'], spec['curriculum'] and spec['t_max'] > 1
+    data = merge_dicts(recipe['temporal'].get('data', {}), dict(t_min=1, t_max=t_max, curriculum=[1 / t_max] * t_max if rising else None))
+    cfg = load_train_config(f"{spec['model']}--{recipe['group']}", 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
+                            steps=spec['steps'], eval_every=spec['steps'], checkpoint_every=max(spec['steps'] // 4, 1), sample_every=0,
+                            **{**recipe['temporal'], 'data': data})
+    cfg = cfg.replace(name=f"{label}--{recipe['group']}")                # the label the reports use
+    return _train(cfg, out / 'runs' / label, progress)
+
+def group_strips(runs: list[Path], groups: list[str], horizons: list[int], out: Path) -> list[str]:
+    "PNG per pattern group: one validation sequence, the truth, every run's prediction and copy-last at `horizons` (13's `show_strip`)."
+    from tempverseformer.viewer import load_runs, predict, show_strip
+    from tempverseformer.checkpoint import checkpoint_config
+    loaded = load_runs({checkpoint_config(r)[0].name.partition('--')[0]: r for r in runs})
+    paths = []
+    for g in groups:
+        path = Path(out) / f'strip_{g}.png'
+        show_strip(predict(loaded, g, samples=1, horizons=horizons), 0).savefig(path, dpi=80); paths.append(str(path))
+    return paths
+
+def _quick(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
+    "The quick reproduction's runs, the sentences that describe them, and its memory sweep."
+    vae_dir, runs = _vae_run(QUICK, out, dev, progress), []
+    for name in QUICK['models']:
+        cfg = load_train_config(name, 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
+                                eval_every=1000, checkpoint_every=1000, **QUICK['temporal'])
+        runs.append(_train(cfg, out / 'runs' / name, progress))
+    T = QUICK['temporal']
+    text = (f"Tiny models on 32x32 frames: a VAE ({QUICK['vae_steps']} steps), then each temporal model on its frozen latents "
+            f"({T['steps']} steps of {T['data']['batch_size']} windows drawn from {T['latent_pool']} encoded clips of the `none` group, "
+            f"horizons 1..6, the VAE's means as inputs and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate).")
+    return runs, [text], QUICK['memory']
+
+def _long(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
+    "The long experiment's runs (the vanilla transformer's horizons set by the memory budget), its sentences, and its memory sweep."
+    vae_dir, b = _vae_run(LONG, out, dev, progress), LONG['budget']
+    budget = memory_budget(out / 'memory', b['model'], b['t'], b['batch'], 'vanilla_transformer', str(dev), progress)
+    runs, lines = [], []
+    for label, spec in LONG['runs'].items():
+        if spec['t_max'] == 'budget': spec, label = dict(spec, t_max=max(budget['t'], 1)), f"{label}_t{max(budget['t'], 1)}"
+        runs.append(_temporal_run(label, spec, LONG, vae_dir, out, dev, progress))
+        lines.append(f"- `{label}`: {spec['model']}, {spec['steps']} steps, " + ("horizon 1 only" if spec['t_max'] == 1 else
+                     f"horizons 1..{spec['t_max']}" + (f" (the largest horizon rising from 1 to {spec['t_max']} in equal shares of the steps)"
+                                                       if spec['curriculum'] else ", each step's drawn uniformly")))
+    T = LONG['temporal']
+    text = [f"Tiny models on 32x32 frames, every pattern group: a VAE ({LONG['vae_steps']} steps), then each temporal model on its frozen "
+            f"latents ({T['data']['batch_size']} windows per step drawn from {T['latent_pool']} encoded clips, the VAE's means as inputs "
+            f"and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):", '', *lines, '',
+            '### The memory budget', '', *_budget_lines(budget)]
+    return runs, text, LONG['memory']
+
+def _full(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
+    "The article-size experiment: every model x pattern group trained jointly with the VAE; the article's memory grid."
+    from tempverseformer.recipe import available_configs
+    runs = [_train(load_train_config(f'{model}--{pattern}', device=str(dev)), out / 'runs' / f'{model}--{pattern}', progress)
+            for model in available_configs()['models'] for pattern in available_configs()['patterns']]
+    return runs, ['Article-size models trained jointly with the VAE.'], {}
+
+def reproduce(out: str | Path = 'report',
+              experiment: str = 'quick', # 'quick' (minutes on a CPU), 'long' (horizons to 32 on every pattern group, under an hour) or 'full' (the article's, a GPU)
+              device: str | None = None, progress: bool = True) -> dict:
+    "Train, evaluate and measure; write `out/report.md` with tables, plots and JSON. Returns a summary. Rerunning resumes."
     from PIL import Image
     from tempverseformer.preview import pattern_showcase, frame_grid
-    from tempverseformer.recipe import load_train_config
-    from tempverseformer.evaluate import run_evaluation
-    from tempverseformer.checkpoint import find_checkpoint
-    from tempverseformer.recipe import available_configs
+    from tempverseformer.evaluate import GROUPS
+    if experiment not in REPRODUCTIONS: raise ValueError(f"experiment must be one of {list(REPRODUCTIONS)}, got {experiment!r}")
     out, start = Path(out), time.time()
     out.mkdir(parents=True, exist_ok=True)
     dev = get_device(device)
     labels, show = pattern_showcase(samples=1, frames=12, seed=1)                         # 1. the data
     Image.fromarray(frame_grid(show.frames)).resize((2 * (12 * 66 + 2), 2 * (5 * 66 + 2)), Image.NEAREST).save(out / 'shapekit.png')
-    runs = []
-    if quick:                                                                            # 2. training
-        vae_run = _train(load_train_config('tempverseformer', 'tiny', mode='vae_only', steps=QUICK['vae_steps'], perceptual_weight=0.0,
-                                           device=str(dev), sample_every=0), out / 'runs' / 'vae', progress)
-        vae_dir = str(find_checkpoint(vae_run) / 'vae')
-        for name in QUICK['models']:
-            cfg = load_train_config(name, 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
-                                    eval_every=1000, checkpoint_every=1000, **QUICK['temporal'])
-            runs.append(_train(cfg, out / 'runs' / name, progress))
-        mem = dict(QUICK['memory'])
-    else:
-        for model in available_configs()['models']:
-            for pattern in available_configs()['patterns']:
-                name = f'{model}--{pattern}'
-                runs.append(_train(load_train_config(name, device=str(dev)), out / 'runs' / name, progress))
-        mem = {}
-    ev = run_evaluation(runs, list(range(1, 13)), out / 'eval', device=str(dev))          # 3. evaluation
+    runs, training, mem = dict(quick=_quick, long=_long, full=_full)[experiment](out, dev, progress)   # 2. training
+    recipe = dict(quick=QUICK, long=LONG).get(experiment, dict(horizons=list(range(1, 13)), eval={}))
+    hs, cols = recipe['horizons'], recipe.get('columns')
+    ev = run_evaluation(runs, hs, out / 'eval', device=str(dev), per_group=experiment == 'long', **recipe['eval'])   # 3. evaluation
+    if experiment == 'quick':                                                                 # ... and every pattern group, smaller
+        groups = run_evaluation(runs, hs, out / 'eval_groups', device=str(dev), per_group=True, **QUICK['group_eval'])
+        group_rows = groups['rows']
+    else: group_rows = ev['rows'] if experiment == 'long' else None
+    strips = group_strips(runs, list(GROUPS), cols, out / 'eval') if experiment == 'long' else ev['strips']
     memres = memory_test(out / 'memory', device=str(dev), progress=progress, **mem)       # 4. memory
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
     seconds = round(time.time() - start)
     rel = lambda p: os.path.relpath(p, out)
-    report = [f"# TempVerseFormer: {'quick' if quick else 'full'} reproduction", '',
+    group_section = [] if group_rows is None else [
+        '### Every pattern group', '',
+        'Median orientation error in degrees, the mean over horizons ' + f"1..{max(hs)}" + ', per pattern group (lower is better; `all` mixes them '
+        'as training did).' + (f" The quick models were trained on `none` alone; the groups are scored on {QUICK['group_eval']['batches'] * QUICK['group_eval']['batch_size']} "
+                               "sequences each." if experiment == 'quick' else ''), '',
+        group_table(group_rows), '',
+        *(['Per horizon:', '', markdown_table(group_rows, 'angle_error', 1, cols), ''] if experiment == 'quick' else [])]
+    report = [f"# TempVerseFormer: the {experiment} reproduction", '',
               f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, in {seconds} s.", '',
               '## Data', '', f"![shapekit]({rel(out / 'shapekit.png')})", '',
               'Rows: no pattern, acceleration, deceleration, oscillation, interruption; columns: frames.', '',
+              '## Training', '', *training, '',
               '## Prediction quality', '',
-              'Validation split, last predicted frame, horizons 1..12; `copy_last` repeats the last context frame. ' +
-              (f"Tiny models on 32x32 frames: a VAE ({QUICK['vae_steps']} steps), then each temporal model on its frozen latents "
-               f"({QUICK['temporal']['steps']} steps of {QUICK['temporal']['data']['batch_size']} windows drawn from "
-               f"{QUICK['temporal']['latent_pool']} encoded clips, the VAE's means as inputs and targets, the new frames' MSE weighted "
-               f"{1 + QUICK['temporal']['new_frame_weight']:g}x, a cosine learning rate)."
-               if quick else 'Article-size models trained jointly with the VAE.'), '',
-              '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse'), '',
-              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim'), '',
+              f"Validation split, last predicted frame, horizons 1..{max(hs)}; `copy_last` repeats the last context frame.", '',
+              *group_section,
+              '### Per horizon', '',
               '**Orientation error**, median degrees between the predicted and the true angle (lower is better; see 05_metrics)', '',
-              markdown_table(ev['rows'], 'angle_error', 1), '',
+              markdown_table(ev['rows'], 'angle_error', 1, cols), '',
               '**Angle contrast** (1: a shape as sharp as the truth, 0: a blob that fits every angle alike)', '',
-              markdown_table(ev['rows'], 'angle_contrast', 2), '', ev['fid'], '',
+              markdown_table(ev['rows'], 'angle_contrast', 2, cols), '',
+              '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse', 4, cols), '',
+              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim', 4, cols), '', ev['fid'], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in ev['plots']], '',
-              *[f"![{Path(p).stem}]({rel(p)})" for p in ev['strips']], '',
+              *[f"![{Path(p).stem}]({rel(p)})" for p in strips], '',
               '## Memory vs horizon', '', *[f'- {l}' for l in findings], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in mem_plots], '',
               '## Files', '', f"- `{rel(ev['metrics_json'])}`, `{rel(ev['metrics_csv'])}`: metrics per model, pattern, horizon",
               f"- `{rel(out / 'memory' / 'memory.json')}`, `{rel(out / 'memory' / 'memory.csv')}`: the memory sweep",
               f"- `runs/`: the training runs (checkpoints, history.jsonl, samples)"]
     (out / 'report.md').write_text('\n'.join(report) + '\n')
-    return dict(report=str(out / 'report.md'), seconds=seconds, runs=[str(r) for r in runs], eval=ev['metrics_json'],
+    return dict(report=str(out / 'report.md'), experiment=experiment, seconds=seconds, runs=[str(r) for r in runs], eval=ev['metrics_json'],
                 memory=str(out / 'memory' / 'memory.json'), findings=findings)
 
 def reproduce_cli(argv: list[str] | None = None):
     "`tvf_reproduce`: the whole experiment in one command; prints a JSON summary."
     p = reproduce_parser()
     a = p.parse_args(argv)
-    try: res = reproduce(check_out_dir(a.out), a.quick, a.device, not a.no_progress)
+    try: res = reproduce(check_out_dir(a.out), 'quick' if a.quick else 'long' if a.long else 'full', a.device, not a.no_progress)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps(res))

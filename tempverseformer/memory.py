@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['GRIDS', 'KEY', 'CSV_FIELDS', 'cell_valid', 'build_cell', 'count_flops', 'measure_cell', 'ratio_table', 'record_table',
-           'environment', 'grid_cells', 'memory_test', 'plot_memory', 'memory_ratios', 'memory_cli']
+           'environment', 'grid_cells', 'memory_test', 'plot_memory', 'memory_ratios', 'longest_horizon', 'memory_cli']
 
 # %% ../nbs/07_memory.ipynb #f6e2eca1
 import json, math, os, platform, statistics, sys, time
@@ -302,6 +302,27 @@ def memory_ratios(records: list[dict]) -> list[str]:
                              f"more for backward than TempVerseFormer (and {sel[(m, t)]['saved_bytes'] / sel[(m, ts[0])]['saved_bytes']:.0f}x "
                              f"its own t = {ts[0]})." if (m, ts[0]) in sel else "")
     return [l for l in lines if l]
+
+# %% ../nbs/07_memory.ipynb #f9a7d3b0
+def longest_horizon(temp_model: str, # the model trained within the budget, e.g. 'vanilla_transformer'
+                    budget_bytes: int, # the memory it may use, e.g. TempVerseFormer's peak at t = 32
+                    batch: int, # windows per training step
+                    size: str = 'tiny', device: str | torch.device = 'cpu',
+                    t_max: int = 1024, # the longest horizon tried
+                    measure: str = 'peak_bytes', # 'peak_bytes' (the step's peak) or 'saved_bytes' (bytes saved for backward)
+                    progress: bool = False) -> dict:
+    "The longest horizon `t <= t_max` at which one training step of `temp_model` fits in `budget_bytes` (0: not even t = 1), "
+    "and the records measured on the way (t = 1, 2, ... up to the first step over the budget)."
+    from tqdm.auto import tqdm
+    if measure not in ('peak_bytes', 'saved_bytes'): raise ValueError(f"measure must be 'peak_bytes' or 'saved_bytes', got {measure!r}")
+    budget_bytes, t_max = check_int('budget_bytes', budget_bytes, min=1), check_int('t_max', t_max, min=1)
+    records, fits = [], 0
+    for t in tqdm(range(1, t_max + 1), desc=f'{temp_model} within {budget_bytes / 2**20:.1f} MiB', disable=not progress):
+        r = measure_cell(temp_model, 'none', batch, t, 'temporal_only', size, device, repeats=0, peak=measure == 'peak_bytes', flops=False)
+        records.append(r)
+        if r['oom'] or r[measure] > budget_bytes: break
+        fits = t
+    return dict(temp_model=temp_model, t=fits, budget_bytes=budget_bytes, measure=measure, batch=batch, size=size, records=records)
 
 # %% ../nbs/07_memory.ipynb #f6062361
 def memory_cli(argv: list[str] | None = None):

@@ -192,7 +192,8 @@ def encode_clips(vae: VAE, # the frozen VAE
     "The VAE's posterior statistics of `clips` training clips of `data.context + data.t_max` frames, kept on the CPU."
     from tqdm.auto import tqdm
     clips = check_int('clips', clips, min=1)
-    ds, device, parts = ShapeKit(data, split='train'), next(vae.parameters()).device, []
+    # every clip holds t_max frames ahead, whatever the curriculum: the pool serves all of its horizons
+    ds, device, parts = ShapeKit(data.replace(curriculum=None), split='train'), next(vae.parameters()).device, []
     was = vae.training; vae.eval()
     for k in tqdm(range(math.ceil(clips / chunk)), desc='encoding the latent pool', disable=not progress):
         frames = ds.batch(k, t=data.t_max, batch_size=min(chunk, clips - k * chunk)).frames.to(device)

@@ -358,8 +358,6 @@ class ShapeKit(IterableDataset):
                  rank: int = 0, # process rank in multi-process training: each rank draws its own samples
                 ):
         if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-        if cfg.curriculum is not None and steps is None:
-            raise ValueError("a curriculum needs the total number of training steps: pass steps=")
         self.cfg, self.split = cfg, split
         self.steps = None if steps is None else check_int('steps', steps, min=1)
         self.start_step = check_int('start_step', start_step, min=0)
@@ -375,6 +373,7 @@ class ShapeKit(IterableDataset):
         "Largest horizon a batch can have at `step` under the curriculum."
         c = self.cfg
         if c.curriculum is None: return c.t_max
+        if self.steps is None: raise ValueError("a curriculum needs the total number of training steps: pass steps= (or give the batch its horizon t)")
         bounds = np.round(np.cumsum(c.curriculum)[:-1] * self.steps)      # steps at which the max horizon grows
         return c.t_min + int((step >= bounds).sum())
 

@@ -19,7 +19,8 @@ from .recipe import available_configs, load_train_config
 from .evaluate import load_for_evaluation
 
 # %% auto #0
-__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'figure_png', 'viewer']
+__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'figure_png', 'group_rows',
+           'viewer']
 
 # %% ../nbs/13_viewer.ipynb #e623391b
 @dataclass
@@ -139,10 +140,24 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
     return buf.getvalue()
 
+def group_rows(predictions: dict[str, Predictions], # pattern group -> its `predict` result (the viewer's cache)
+               t: int, metric: str = 'angle_error') -> str:
+    "An HTML table: a row per pattern group, a column per model (copy-last last), each cell the median of `metric` over the group's sequences at horizon `t`."
+    if not predictions: return ''
+    labels = list(next(iter(predictions.values())).errors)
+    head = ''.join(f'<th>{l.replace("_", " ")}</th>' for l in labels)
+    body = ''
+    for g, p in predictions.items():
+        if t not in p.horizons or metric not in p.errors[labels[0]]: continue
+        j = p.horizons.index(t)
+        body += f'<tr><td>{g}</td>' + ''.join(f'<td>{p.errors[l][metric][:, j].median():.{0 if metric == "angle_error" else 3}f}</td>' for l in labels) + '</tr>'
+    what = 'median angle error (degrees)' if metric == 'angle_error' else f'median {metric}'
+    return f'<table class="tvf-group-rows"><caption>{what} at t = {t}, per pattern group</caption><tr><th>group</th>{head}</tr>{body}</table>'
+
 def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its result
            groups: list[str] | None = None, # pattern groups in the menu (default: all of them)
            samples: int = 4, horizons: list[int] = list(range(1, 13)), device: str = 'cpu'):
-    "An ipywidgets viewer: a pattern group, a sequence and a horizon; the true frame, each model's prediction and copy-last, with their errors."
+    "An ipywidgets viewer: a pattern group, a sequence and a horizon; the true frame, each model's prediction and copy-last, with their errors, and a table of every pattern group computed (the button computes them all)."
     import ipywidgets as w
     loaded = runs if isinstance(runs, dict) and all(isinstance(v, tuple) for v in runs.values()) else load_runs(runs, device)
     groups = groups or available_configs()['patterns']
@@ -150,19 +165,27 @@ def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its re
     group = w.Dropdown(options=groups, value='all' if 'all' in groups else groups[0], description='patterns')
     sample = w.IntSlider(0, 0, samples - 1, description='sequence')
     t = w.SelectionSlider(options=list(horizons), value=horizons[0], description='horizon t')
-    image, status, controls = w.Image(format='png'), w.Label(), (group, sample, t)
+    every = w.Button(description='score every group', tooltip='predict every pattern group, for the table of groups')
+    image, status, table, controls = w.Image(format='png'), w.Label(), w.HTML(), (group, sample, t, every)
     status.add_class('tvf-viewer-status')                                # what a browser test reads
+    def compute(g):
+        if g in cache: return
+        status.value = f"computing the predictions of pattern group {g!r} ..."   # tens of seconds: say so, and hold the controls
+        for c in controls: c.disabled = True
+        try: cache[g] = predict(loaded, g, samples, horizons)
+        finally:
+            for c in controls: c.disabled = False
     def draw(*_):
-        if group.value not in cache:                                       # tens of seconds: say so, and hold the controls
-            status.value = f"computing the predictions of pattern group {group.value!r} ..."
-            for c in controls: c.disabled = True
-            try: cache[group.value] = predict(loaded, group.value, samples, horizons)
-            finally:
-                for c in controls: c.disabled = False
+        compute(group.value)
         image.value = figure_png(show_horizon(cache[group.value], sample.value, t.value))   # a PNG: drawn whatever the backend
+        table.value = group_rows(cache, t.value)                          # the groups computed so far: a mean over groups hides failures
         status.value = f"{group.value}: sequence {sample.value}, t = {t.value}"            # after the image: they change together
-    for c in controls: c.observe(draw, names='value')
+    def score_every(_):
+        for g in groups: compute(g)
+        draw()
+    for c in controls[:3]: c.observe(draw, names='value')
+    every.on_click(score_every)
     draw()
-    box = w.VBox([w.HBox(list(controls)), status, image])
+    box = w.VBox([w.HBox(list(controls)), status, image, table])
     box.predictions = cache                                                # what was computed, for a closer look
     return box
