@@ -94,19 +94,19 @@ def eval_cli(argv: list[str] | None = None):
 QUICK = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'), group='none', horizons=list(range(1, 13)),
              temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                            data=dict(batch_size=32)),
-             eval=dict(batches=4, batch_size=16), group_eval=dict(batches=1, batch_size=32),
+             eval=dict(batches=4, batch_size=16), group_eval=dict(horizons=[1, 2, 4, 8, 12], batches=1, batch_size=32),
              memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],
                          time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny'))
 
 # horizons up to 32 on every pattern group: 06 ("Long horizons") measured the curriculum and the budget
-LONG = dict(vae_steps=600, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
+LONG = dict(vae_steps=2000, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
             runs=dict(tempverseformer_t32=dict(model='tempverseformer', t_max=32, curriculum=True, steps=8000),   # long horizons in flat memory
-                      tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),    # ... as the quick recipe: t <= 6
-                      vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=3000)),   # in TempVerseFormer's memory
+                      tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=8000),    # ... as the quick recipe: t <= 6
+                      vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=8000)),   # in TempVerseFormer's memory
             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                           data=dict(batch_size=32)),
             budget=dict(model='tempverseformer', t=32, batch=32),                                # the memory the vanilla transformer is given
-            eval=dict(batches=2, batch_size=16),
+            eval=dict(batches=4, batch_size=16),
             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
                         time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
@@ -249,10 +249,11 @@ def reproduce(out: str | Path = 'report',
     recipe = dict(quick=QUICK, long=LONG).get(experiment, dict(horizons=list(range(1, 13)), eval={}))
     hs, cols = recipe['horizons'], recipe.get('columns')
     ev = run_evaluation(runs, hs, out / 'eval', device=str(dev), per_group=experiment == 'long', **recipe['eval'])   # 3. evaluation
-    if experiment == 'quick':                                                                 # ... and every pattern group, smaller
-        groups = run_evaluation(runs, hs, out / 'eval_groups', device=str(dev), per_group=True, **QUICK['group_eval'])
-        group_rows = groups['rows']
-    else: group_rows = ev['rows'] if experiment == 'long' else None
+    group_rows, group_hs = (ev['rows'], hs) if experiment == 'long' else (None, None)
+    if experiment == 'quick':                                                             # ... and every pattern group, smaller
+        ge = QUICK['group_eval']
+        group_hs = ge['horizons']
+        group_rows = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True)['rows']
     strips = group_strips(runs, list(GROUPS), cols, out / 'eval') if experiment == 'long' else ev['strips']
     memres = memory_test(out / 'memory', device=str(dev), progress=progress, **mem)       # 4. memory
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
@@ -260,11 +261,12 @@ def reproduce(out: str | Path = 'report',
     rel = lambda p: os.path.relpath(p, out)
     group_section = [] if group_rows is None else [
         '### Every pattern group', '',
-        'Median orientation error in degrees, the mean over horizons ' + f"1..{max(hs)}" + ', per pattern group (lower is better; `all` mixes them '
-        'as training did).' + (f" The quick models were trained on `none` alone; the groups are scored on {QUICK['group_eval']['batches'] * QUICK['group_eval']['batch_size']} "
-                               "sequences each." if experiment == 'quick' else ''), '',
+        'Median orientation error in degrees, the mean over horizons ' + (f'1..{max(group_hs)}' if group_hs == list(range(1, max(group_hs) + 1))
+                                                                           else ', '.join(map(str, group_hs))) + ', per pattern group (lower is better' +
+        ('; `all` mixes them as training did).' if experiment == 'long' else
+         f"). The quick models were trained on `none` alone; each group is scored on {QUICK['group_eval']['batches'] * QUICK['group_eval']['batch_size']} sequences."), '',
         group_table(group_rows), '',
-        *(['Per horizon:', '', markdown_table(group_rows, 'angle_error', 1, cols), ''] if experiment == 'quick' else [])]
+        *(['Per horizon:', '', markdown_table(group_rows, 'angle_error', 1), ''] if experiment == 'quick' else [])]
     report = [f"# TempVerseFormer: the {experiment} reproduction", '',
               f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, in {seconds} s.", '',
               '## Data', '', f"![shapekit]({rel(out / 'shapekit.png')})", '',
