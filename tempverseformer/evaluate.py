@@ -15,7 +15,7 @@ from .shapekit import PATTERNS, ShapeBatch, ShapeKit, ShapeKitConfig
 from .preview import frame_grid
 from .vae import VAE, VAEBase, vae_class
 from .temporal import ARTICLE_NAMES, REFERENCE_KINDS, TemporalModel
-from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, rows_to_csv
+from .metrics import HorizonMetrics, TrueShapes, cumulative_means, fid_extractor, release_freed_memory, rows_to_csv
 from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
@@ -64,6 +64,7 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
             metrics.update(label, t, pred[:, -1] if save else pred, target, truth)
             if baseline: metrics.update('copy_last', t, frames[:, N - 1], target, truth)
             if save: save_sample_series(Path(samples_dir) / label / f'batch_{k:03d}', frames[:, t:t + N], pred, t, batch)
+            del truth; release_freed_memory()                                 # the renders' freed blocks, back to the system
     vae.train(was[0]); temporal.train(was[1])
     return metrics
 

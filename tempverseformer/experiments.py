@@ -95,18 +95,18 @@ QUICK = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'), g
              temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                            data=dict(batch_size=32)),
              eval=dict(batches=4, batch_size=16), group_eval=dict(horizons=[1, 2, 4, 8, 12], batches=1, batch_size=32),
-             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],
-                         time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny'))
+             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],   # FLOPs: tvf_memory_test
+                         time_steps=[1, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
 # horizons up to 32 on every pattern group: 06 ("Long horizons") measured the curriculum and the budget
-LONG = dict(vae_steps=2000, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
+LONG = dict(vae_steps=600, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
             runs=dict(tempverseformer_t32=dict(model='tempverseformer', t_max=32, curriculum=True, steps=8000),   # long horizons in flat memory
-                      tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=8000),    # ... as the quick recipe: t <= 6
-                      vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=8000)),   # in TempVerseFormer's memory
+                      tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),    # ... as the quick recipe: t <= 6
+                      vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=3000)),   # in TempVerseFormer's memory
             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                           data=dict(batch_size=32)),
             budget=dict(model='tempverseformer', t=32, batch=32),                                # the memory the vanilla transformer is given
-            eval=dict(batches=4, batch_size=16),
+            eval=dict(batches=2, batch_size=16),
             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
                         time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
