@@ -15,13 +15,13 @@ import torch
 from torchmetrics.functional.image import structural_similarity_index_measure as _ssim
 
 from .core import check_int
-from .shapekit import ShapeKitConfig, Shapes, _colors, render
+from .shapekit import ShapeKitConfig, Shapes, _colors, coverage
 
 # %% auto #0
-__all__ = ['POOR_MATCH', 'CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'to_unit_range', 'mse', 'ssim', 'fill_map',
-           'TrueShapes', 'OrientationMatch', 'orientation_match', 'release_freed_memory', 'mse_article', 'ssim_article',
-           'alexnet_trunk', 'LPIPS', 'lpips_from_weights', 'fid_extractor', 'HorizonMetrics', 'cumulative_means',
-           'rows_to_csv', 'format_table']
+__all__ = ['POOR_MATCH', 'CONVENTIONS', 'LPIPS_WEIGHTS_ENV', 'FID_WEIGHTS_ENV', 'WRONG_TURN', 'STATS', 'to_unit_range', 'mse',
+           'ssim', 'fill_map', 'render_fill', 'TrueShapes', 'OrientationMatch', 'orientation_match',
+           'release_freed_memory', 'mse_article', 'ssim_article', 'alexnet_trunk', 'LPIPS', 'lpips_from_weights',
+           'fid_extractor', 'bootstrap_interval', 'HorizonMetrics', 'cumulative_means', 'rows_to_csv', 'format_table']
 
 # %% ../nbs/05_metrics.ipynb #81657f48
 def to_unit_range(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
@@ -55,15 +55,30 @@ def ssim(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 # %% ../nbs/05_metrics.ipynb #a2df13f6
 POOR_MATCH = 0.25                                                    # angle contrast below this: the frame shows no clear orientation
 
+def _fill_weights(cfg: ShapeKitConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    "The background `(C,)` and the colour axis scaled so that `(x - bg) . w` is 0 on the background and 1 on the fill."
+    col = _colors(cfg)
+    bg, axis = col['bg'].flatten(), (col['fg'] - col['bg']).flatten()
+    if not axis.any(): raise ValueError(f"fg_color {cfg.fg_color} draws as the background {cfg.bg_color}: the shapes are invisible")
+    return bg, axis / axis.square().sum()
+
 def fill_map(frames: torch.Tensor, # (..., C, H, W) in [-1, 1]
              cfg: ShapeKitConfig, # the stream that drew the shapes (its colours)
             ) -> torch.Tensor:
     "Frames as fill maps `(..., H*W)`: each pixel projected on the colour axis from background (0) to shape fill (1)."
-    col = _colors(cfg)
-    bg, axis = col['bg'].flatten().to(frames.device), (col['fg'] - col['bg']).flatten().to(frames.device)
+    bg, w = (v.to(frames.device) for v in _fill_weights(cfg))
     if frames.shape[-3] != bg.numel(): raise ValueError(f"frames have {frames.shape[-3]} channels, the stream draws {bg.numel()}")
-    if not axis.any(): raise ValueError(f"fg_color {cfg.fg_color} draws as the background {cfg.bg_color}: the shapes are invisible")
-    return torch.einsum('...chw,c->...hw', frames.float() - bg[:, None, None], axis / axis.square().sum()).flatten(-2)
+    return torch.einsum('...chw,c->...hw', frames.float() - bg[:, None, None], w).flatten(-2)
+
+def render_fill(shapes: Shapes, angles_deg: torch.Tensor, # (n, T) degrees
+                cfg: ShapeKitConfig) -> torch.Tensor:
+    "`fill_map(render(shapes, angles_deg, cfg), cfg)` `(n, T, H*W)`, computed from the coverages alone (no colour channels)."
+    bg, w = _fill_weights(cfg)
+    col = {k: v.flatten() for k, v in _colors(cfg).items()}
+    outer = coverage(shapes, angles_deg, cfg).flatten(-2)                 # the fill map is linear in the coverages
+    if cfg.outline_width == 0: return outer * ((col['fg'] - bg) @ w)
+    inner = coverage(shapes, angles_deg, cfg, cfg.outline_width).flatten(-2)
+    return outer * ((col['outline'] - bg) @ w) + inner * ((col['fg'] - col['outline']) @ w)
 
 @dataclass
 class TrueShapes:
@@ -72,7 +87,6 @@ class TrueShapes:
     angles: torch.Tensor # (n,) true angle of each target frame, degrees
     cfg: ShapeKitConfig # the stream that drew them
     step: float = 1.0 # spacing of the candidate angles, degrees
-    chunk: int = 8 # shapes rendered per pass (360 frames each)
 
     def __post_init__(self):
         if not 0 < self.step <= 45: raise ValueError(f"step must lie in (0, 45] degrees, got {self.step}")
@@ -85,9 +99,18 @@ class TrueShapes:
     @cached_property
     def candidates(self) -> torch.Tensor:
         "`(n, A, H*W)` fill maps of every shape at its true angle plus each offset."
-        shapes, angles = self.shapes.to('cpu'), self.angles.detach().double().cpu()
-        return torch.cat([fill_map(render(shapes[i:i + self.chunk], angles[i:i + self.chunk, None] + self.offsets, self.cfg), self.cfg)
-                          for i in range(0, len(shapes), self.chunk)])
+        return render_fill(self.shapes.to('cpu'), self.angles.detach().double().cpu()[:, None] + self.offsets, self.cfg)
+
+    @cached_property
+    def norms(self) -> torch.Tensor:
+        "`(n, A)`: ||c_k||^2, shared by every prediction matched against these candidates."
+        return self.candidates.square().sum(-1)
+
+    @cached_property
+    def spread(self) -> torch.Tensor:
+        "`(n,)`: max_k ||c_0 - c_k||^2, the true frame's own spread over the angles (the contrast's scale)."
+        c = self.candidates
+        return (self.norms - 2 * torch.bmm(c, c[:, 0, :, None]).squeeze(-1) + self.norms[:, :1]).amax(1)
 
 class OrientationMatch(NamedTuple):
     error: torch.Tensor     # (n,) degrees between the best-matching angle and the true one, modulo the shape's symmetry
@@ -103,17 +126,15 @@ def orientation_match(pred: torch.Tensor, # (n, C, H, W) predicted frames, nomin
     if pred.shape[-1] != truth.cfg.size or pred.shape[-2] != truth.cfg.size:
         raise ValueError(f"pred frames are {tuple(pred.shape[-2:])}, the stream draws {truth.cfg.size}x{truth.cfg.size}")
     if not torch.isfinite(pred).all(): raise ValueError("pred holds non-finite values")
-    c = truth.candidates.to(pred.device)                                  # (n, A, P)
-    p = fill_map(pred.detach().float().clamp(-1, 1), truth.cfg)          # (n, P)
-    d = c.square().sum(-1) - 2 * torch.einsum('nap,np->na', c, p) + p.square().sum(-1, keepdim=True)   # (n, A) squared distances
+    p = fill_map(pred.detach().float().clamp(-1, 1), truth.cfg).cpu()     # (n, P)
+    c = truth.candidates                                                  # (n, A, P)
+    d = truth.norms - 2 * torch.bmm(c, p[:, :, None]).squeeze(-1) + p.square().sum(-1, keepdim=True)   # (n, A) squared distances
     k = d.argmin(1)
-    offset = truth.offsets.to(pred.device)[k]
-    period = truth.shapes.symmetry_deg.to(pred.device)
+    offset, period = truth.offsets[k], truth.shapes.symmetry_deg.cpu()
     r = torch.remainder(offset, period.clamp_min(1e-9))
     error = torch.where(period > 0, torch.minimum(r, period - r), torch.zeros_like(r))
-    spread = (c - c[:, :1]).square().sum(-1).amax(1)                      # the true frame's own spread over the angles
-    contrast = (d.amax(1) - d.amin(1)) / spread.clamp_min(1e-12)
-    return OrientationMatch(error.float(), contrast.float(), (truth.angles.to(pred.device).double() + offset).float())
+    contrast = (d.amax(1) - d.amin(1)) / truth.spread.clamp_min(1e-12)
+    return OrientationMatch(*(v.float().to(pred.device) for v in (error, contrast, truth.angles.detach().double().cpu() + offset)))
 
 def release_freed_memory() -> bool:
     "Hand the C heap's freed memory back to the system (glibc's `malloc_trim`; False where there is none). The candidates "
@@ -216,18 +237,40 @@ def fid_extractor(weights: str | os.PathLike | None = None, # Inception FID weig
     return net, f"FID with Inception-v3 features from {weights}"
 
 # %% ../nbs/05_metrics.ipynb #a682e1de
+WRONG_TURN = 60.0    # degrees: a prediction further off than this has turned the wrong way, not drifted (the blob's or the VAE's third of a turn)
+STATS = dict(mse='mean', ssim='mean', angle_error='median', wrong_turns='mean', angle_contrast='mean')   # each metric's statistic over images
+
+def bootstrap_interval(values: torch.Tensor, # (n,) per image, or (n, H): per image and horizon, the images resampled together
+                       stat: str = 'median', # 'median' or 'mean' over the images (of each column)
+                       level: float = 0.95, resamples: int = 2000, seed: int = 0,
+                      ) -> tuple[float, float]:
+    "Percentile bootstrap interval of `stat` over the images (with columns: of the mean over the columns of each column's `stat`)."
+    if stat not in ('median', 'mean'): raise ValueError(f"stat must be 'median' or 'mean', got {stat!r}")
+    if not 0 < level < 1: raise ValueError(f"level must lie in (0, 1), got {level}")
+    v = values.detach().double().cpu()
+    v = v[:, None] if v.dim() == 1 else v
+    if v.dim() != 2 or v.shape[0] == 0: raise ValueError(f"values must be (n,) or (n, H) with n >= 1, got {tuple(values.shape)}")
+    gen, dist = torch.Generator().manual_seed(seed), []
+    for r in range(0, resamples, 250):                                   # a chunk of resamples at a time: (250, n, H)
+        draw = v[torch.randint(v.shape[0], (min(250, resamples - r), v.shape[0]), generator=gen)]
+        dist.append((draw.median(1).values if stat == 'median' else draw.mean(1)).mean(1))
+    lo, hi = torch.quantile(torch.cat(dist), torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64)).tolist()
+    return lo, hi
+
+def _stat(v: torch.Tensor, stat: str) -> float: return (v.median(0).values if stat == 'median' else v.double().mean(0)).mean().item()
+
 class HorizonMetrics:
-    "Accumulate MSE, SSIM, the orientation metrics (given the truth) and FID (given an extractor) per (model, horizon); `rows()` is the tidy result."
+    "Accumulate per-image MSE, SSIM, the orientation metrics (given the truth) and FID (given an extractor) per (model, horizon); `rows()` is the tidy result, each value with its bootstrap interval."
     def __init__(self, fid_net: torch.nn.Module | None = None, # from `fid_extractor`; None: no FID
                  fid_note: str = '',
                  convention: str = 'library', # 'library' ([0, 1], clamped, Gaussian SSIM) or 'article' (see above)
+                 resamples: int = 2000, # bootstrap resamples of each interval
                 ):
         if convention not in CONVENTIONS: raise ValueError(f"convention must be one of {list(CONVENTIONS)}, got {convention!r}")
-        self.fid_net, self.fid_note, self.convention = fid_net, fid_note, convention
+        self.fid_net, self.fid_note, self.convention, self.resamples = fid_net, fid_note, convention, check_int('resamples', resamples, min=1)
         self._mse, self._ssim = (mse, ssim) if convention == 'library' else (mse_article, ssim_article)
-        self.sums = defaultdict(lambda: {'mse': 0.0, 'ssim': 0.0})
-        self.counts, self.fids = defaultdict(int), {}
-        self.orientation = defaultdict(lambda: {'angle_error': [], 'angle_contrast': []})   # per-image values: the error's median needs them
+        self.values = defaultdict(lambda: defaultdict(list))               # (model, t) -> metric -> per-image tensors, in update order
+        self.fids = {}
 
     def update(self, model: str, # name of what produced `pred` (e.g. 'tempverseformer', 'copy_last')
                t: int, # horizon
@@ -237,12 +280,12 @@ class HorizonMetrics:
               ):
         t = check_int('t', t, min=1)
         key = (model, t)
-        self.sums[key]['mse'] += self._mse(pred, target).sum().item()
-        self.sums[key]['ssim'] += self._ssim(pred, target).sum().item()
-        self.counts[key] += pred.shape[0]
+        vals = self.values[key]
+        vals['mse'].append(self._mse(pred, target).cpu()); vals['ssim'].append(self._ssim(pred, target).cpu())
         if truth is not None:
             match = orientation_match(pred, truth)
-            self.orientation[key]['angle_error'].append(match.error.cpu()); self.orientation[key]['angle_contrast'].append(match.contrast.cpu())
+            vals['angle_error'].append(match.error.cpu()); vals['angle_contrast'].append(match.contrast.cpu())
+            vals['wrong_turns'].append((match.error > WRONG_TURN).float().cpu())
         if self.fid_net is not None:
             if key not in self.fids:
                 from torchmetrics.image.fid import FrechetInceptionDistance
@@ -250,24 +293,38 @@ class HorizonMetrics:
             as_uint8 = lambda x: (to_unit_range(x, clamp=True).expand(-1, 3, -1, -1) * 255).round().to(torch.uint8)
             self.fids[key].update(as_uint8(target), real=True); self.fids[key].update(as_uint8(pred), real=False)
 
+    def per_image(self, model: str, t: int, metric: str) -> torch.Tensor:
+        "`(n,)`: the metric of every image scored for (model, t), in the order they came."
+        vals = self.values[(model, t)]
+        if metric not in vals: raise KeyError(f"no {metric} for {model} at t = {t}; scored: {sorted(vals)}")
+        v, n = torch.cat(vals[metric]), sum(len(x) for x in vals['mse'])
+        if len(v) != n: raise ValueError(f"{model} at t = {t}: {len(v)} of {n} images came with a truth; give it always or never")
+        return v
+
+    def summary(self, model: str, metric: str, horizons: list[int], # the mean over these horizons ...
+                level: float = 0.95) -> dict:
+        "... of the per-horizon statistic, with its bootstrap interval (the images resampled together: every horizon scored on the same images)."
+        cols = [self.per_image(model, t, metric) for t in horizons]
+        if len({len(c) for c in cols}) != 1: raise ValueError(f"{model}: the horizons {horizons} were scored on different numbers of images")
+        v = torch.stack(cols, 1)
+        lo, hi = bootstrap_interval(v, STATS[metric], level, self.resamples)
+        return dict(value=_stat(v, STATS[metric]), lo=lo, hi=hi, n=len(v))
+
     def rows(self) -> list[dict]:
-        "One dict per (model, horizon, metric): model, horizon, metric, value, n (images)."
+        "One dict per (model, horizon, metric): model, horizon, metric, value, lo and hi (the 95% bootstrap interval), n (images)."
         out = []
-        for (model, t), n in sorted(self.counts.items()):
-            for m in ('mse', 'ssim'): out.append(dict(model=model, horizon=t, metric=m, value=self.sums[(model, t)][m] / n, n=n))
-            if (model, t) in self.orientation:
-                err, con = (torch.cat(self.orientation[(model, t)][m]) for m in ('angle_error', 'angle_contrast'))
-                if len(err) != n: raise ValueError(f"{model} at t = {t}: {len(err)} of {n} images came with a truth; give it always or never")
-                out.append(dict(model=model, horizon=t, metric='angle_error', value=err.median().item(), n=n))
-                out.append(dict(model=model, horizon=t, metric='angle_contrast', value=con.mean().item(), n=n))
+        for (model, t), vals in sorted(self.values.items()):
+            for m in STATS:
+                if m in vals: out.append(dict(model=model, horizon=t, metric=m, **self.summary(model, m, [t])))
             if (model, t) in self.fids:
-                out.append(dict(model=model, horizon=t, metric='fid', value=float(self.fids[(model, t)].compute()), n=n))
+                out.append(dict(model=model, horizon=t, metric='fid', value=float(self.fids[(model, t)].compute()), lo=None, hi=None,
+                                n=len(self.per_image(model, t, 'mse'))))
         return out
 
 def cumulative_means(rows: list[dict]) -> list[dict]:
     "The article's '1-t' rows: per model, metric (and pattern), the mean of the per-horizon values from the first horizon to t."
     groups = defaultdict(dict)
-    for r in rows: groups[tuple((k, r[k]) for k in r if k not in ('horizon', 'value', 'n'))][r['horizon']] = r['value']
+    for r in rows: groups[tuple((k, r[k]) for k in r if k not in ('horizon', 'value', 'lo', 'hi', 'n'))][r['horizon']] = r['value']
     out = []
     for key, by_t in groups.items():
         hs = sorted(by_t)
@@ -278,7 +335,7 @@ def cumulative_means(rows: list[dict]) -> list[dict]:
 def rows_to_csv(rows: list[dict]) -> str:
     "The tidy rows as CSV text (header: the keys of the first row)."
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ['model', 'horizon', 'metric', 'value', 'n'])
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ['model', 'horizon', 'metric', 'value', 'lo', 'hi', 'n'])
     w.writeheader(); w.writerows(rows)
     return buf.getvalue()
 

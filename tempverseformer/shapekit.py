@@ -19,7 +19,7 @@ from .core import Config, FloatRange, IntRange, Unit, check_int
 
 # %% auto #0
 __all__ = ['EXCLUSIVE_PAIRS', 'SPLITS', 'Color', 'ShapeKitConfig', 'sample_patterns', 'sample_motion', 'Shapes', 'sample_shapes',
-           'polygon_coverage', 'ellipse_coverage', 'render', 'ShapeBatch', 'sample_batch', 'ShapeKit']
+           'polygon_coverage', 'ellipse_coverage', 'coverage', 'render', 'ShapeBatch', 'sample_batch', 'ShapeKit']
 
 # %% ../nbs/01_shapekit.ipynb #950809b9
 EXCLUSIVE_PAIRS = (('acceleration', 'deceleration'), ('oscillation', 'interruption'))
@@ -295,27 +295,31 @@ def _colors(cfg: ShapeKitConfig) -> dict[str, torch.Tensor]:
         return (2 * c - 1).view(-1, 1, 1)
     return dict(fg=conv(cfg.fg_color), bg=conv(cfg.bg_color), outline=conv(cfg.outline_color))
 
-def render(shapes: Shapes, angles_deg: torch.Tensor, cfg: ShapeKitConfig) -> torch.Tensor:
-    "Frames `(n, T, C, size, size)` in [-1, 1] of `shapes` rotated by `angles_deg` `(n, T)`."
+def coverage(shapes: Shapes, angles_deg: torch.Tensor, # (n, T) degrees
+             cfg: ShapeKitConfig, inset: float = 0.0, # move the boundary inwards by this many pixels
+            ) -> torch.Tensor:
+    "Anti-aliased coverage `(n, T, size, size)` in [0, 1] of `shapes` rotated by `angles_deg`, whatever their kinds."
     n, T = angles_deg.shape
     radius = cfg.extent * cfg.size / 2
     theta = torch.deg2rad(angles_deg.double())
     ell = shapes.kind == SHAPES.index('ellipse')
-    def coverage(inset):
-        poly_cov = lambda m: polygon_coverage(shapes.verts[m] * radius, shapes.valid[m], theta[m], cfg.size, inset)
-        ell_cov = lambda m: ellipse_coverage(shapes.axes[m] * radius, theta[m], cfg.size, inset)
-        if not ell.any(): return poly_cov(~ell)
-        if ell.all(): return ell_cov(ell)
-        cov = torch.empty(n, T, cfg.size, cfg.size)
-        cov[~ell], cov[ell] = poly_cov(~ell), ell_cov(ell)
-        return cov
-    col = _colors(cfg)
-    outer = coverage(0.0)[:, :, None]                                     # (n, T, 1, H, W)
-    if cfg.outline_width == 0:
-        return torch.addcmul(col['bg'].expand(n, T, cfg.channels, cfg.size, cfg.size), outer, col['fg'] - col['bg'])
-    inner = coverage(cfg.outline_width)[:, :, None]
-    frames = torch.addcmul(col['bg'].expand(n, T, cfg.channels, cfg.size, cfg.size), outer, col['outline'] - col['bg'])
-    return frames.addcmul_(inner, col['fg'] - col['outline'])
+    poly_cov = lambda m: polygon_coverage(shapes.verts[m] * radius, shapes.valid[m], theta[m], cfg.size, inset)
+    ell_cov = lambda m: ellipse_coverage(shapes.axes[m] * radius, theta[m], cfg.size, inset)
+    if not ell.any(): return poly_cov(~ell)
+    if ell.all(): return ell_cov(ell)
+    cov = torch.empty(n, T, cfg.size, cfg.size)
+    cov[~ell], cov[ell] = poly_cov(~ell), ell_cov(ell)
+    return cov
+
+def render(shapes: Shapes, angles_deg: torch.Tensor, cfg: ShapeKitConfig) -> torch.Tensor:
+    "Frames `(n, T, C, size, size)` in [-1, 1] of `shapes` rotated by `angles_deg` `(n, T)`."
+    n, T = angles_deg.shape
+    col, bg = _colors(cfg), _colors(cfg)['bg'].expand(n, T, cfg.channels, cfg.size, cfg.size)
+    outer = coverage(shapes, angles_deg, cfg)[:, :, None]                 # (n, T, 1, H, W)
+    if cfg.outline_width == 0: return torch.addcmul(bg, outer, col['fg'] - col['bg'])
+    inner = coverage(shapes, angles_deg, cfg, cfg.outline_width)[:, :, None]
+    return torch.addcmul(bg, outer, col['outline'] - col['bg']).addcmul_(inner, col['fg'] - col['outline'])
+
 
 # %% ../nbs/01_shapekit.ipynb #f87e82f8
 @dataclass
