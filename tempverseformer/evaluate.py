@@ -5,6 +5,7 @@
 # %% ../nbs/19_evaluate.ipynb #482490cf
 from __future__ import annotations
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import torch
@@ -20,18 +21,30 @@ from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['GROUPS', 'REFERENCE_VAE_KINDS', 'evaluate', 'save_sample_series', 'group_data', 'plot_metrics', 'save_strip',
-           'run_evaluation', 'fields_from_reference', 'load_reference_run', 'download_reference', 'load_for_evaluation']
+__all__ = ['GROUPS', 'SUMMARIZED', 'REFERENCE_VAE_KINDS', 'evaluate', 'save_sample_series', 'group_data', 'baselines_last',
+           'plot_metrics', 'save_strip', 'run_evaluation', 'fields_from_reference', 'load_reference_run',
+           'download_reference', 'load_for_evaluation']
 
 # %% ../nbs/19_evaluate.ipynb #76fd56e2
+def _by_label(vae, temporal, label: str) -> tuple[dict, dict]:
+    "`{label: VAE}` and `{label: temporal model}` from one model or from mappings with the same labels."
+    temporal = dict(temporal) if isinstance(temporal, Mapping) else {label: temporal}
+    vae = dict(vae) if isinstance(vae, Mapping) else dict.fromkeys(temporal, vae)
+    if set(vae) != set(temporal): raise ValueError(f"vae and temporal must name the same models, got {sorted(vae)} and {sorted(temporal)}")
+    if 'copy_last' in temporal or any(l.startswith('ceiling') for l in temporal):
+        raise ValueError(f"'copy_last' and 'ceiling...' label the baselines; name the models otherwise, got {list(temporal)}")
+    return vae, temporal
+
 @torch.no_grad()
-def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mode here)
+def evaluate(vae: VAE | Mapping[str, VAE], # the frozen VAE, or each model's: {label: VAE}
+             temporal: TemporalModel | Mapping[str, TemporalModel], # a trained model, or several scored on the same sequences: {label: model}
              data: ShapeKitConfig, # the stream to draw validation sequences from (its `val` split)
              horizons: list[int], # values of t
              batches: int = 2, batch_size: int = 16, # validation size: batches x batch_size sequences
-             label: str = 'model', # name of the model in the rows
+             label: str = 'model', # name of the model in the rows (when `temporal` is one model)
              metrics: HorizonMetrics | None = None, # accumulate into this collector (several models, patterns)
              baseline: bool = True, # also score the copy-last baseline
+             ceiling: bool = False, # also score the VAE's round trip of the true frame: the best a model on its latents can do
              device: torch.device | str | None = None,
              protocol: str = 'fixed', # 'fixed': every horizon on every batch; 'article': one horizon drawn per batch
              seed: int = 0, # draws the horizons of the 'article' protocol
@@ -39,33 +52,39 @@ def evaluate(vae: VAE, temporal: TemporalModel, # trained models (put in eval mo
              samples_dir: Path | None = None, # save the first `samples` batches as per-sequence PNGs + metadata.json here
              samples: int = 0,
              progress: bool = False,
-             orientation: bool = True, # also the orientation error and contrast (renders 360 candidates per target)
+             orientation: bool = True, # also the orientation error and contrast (renders 360 candidates per target, shared by every model)
             ) -> HorizonMetrics:
-    "Score the model's last predicted frame per horizon (and the copy-last baseline) on the validation split."
+    "Score each model's last predicted frame per horizon (and the baselines) on the same validation sequences."
     if protocol not in PROTOCOLS: raise ValueError(f"protocol must be one of {list(PROTOCOLS)}, got {protocol!r}")
     latents = latents or ('sample' if protocol == 'article' else 'mean')
     if latents not in ('mean', 'sample'): raise ValueError(f"latents must be 'mean' or 'sample', got {latents!r}")
     from tqdm.auto import tqdm
-    device = torch.device(device) if device is not None else next(vae.parameters()).device
+    vaes, models = _by_label(vae, temporal, label)
+    distinct = list({id(v): v for v in vaes.values()}.values())          # the round trip once per VAE
+    ceilings = {id(v): 'ceiling' if len(distinct) == 1 else f"ceiling ({next(l for l in vaes if vaes[l] is v)})" for v in distinct}
+    device = torch.device(device) if device is not None else next(distinct[0].parameters()).device
     metrics = metrics if metrics is not None else HorizonMetrics()
-    was = vae.training, temporal.training
-    vae.eval(); temporal.eval()
+    was = [(m, m.training) for m in [*distinct, *models.values()]]
+    for m, _ in was: m.eval()
     N, ds, gen = data.context, ShapeKit(data, split='val'), torch.Generator().manual_seed(seed)
-    for k in tqdm(range(batches), desc=f'evaluating {label}', disable=not progress):
+    for k in tqdm(range(batches), desc=f"evaluating {', '.join(models)}", disable=not progress):
         hs = horizons if protocol == 'fixed' else [horizons[int(torch.randint(len(horizons), (1,), generator=gen))]]
         batch = ds.batch(k, t=max(hs), batch_size=batch_size)
         frames = batch.frames.to(device)                                    # (B, N + max(hs), C, H, W)
-        z_in = vae.encode(frames[:, :N], sample=latents == 'sample')[0]    # (B, N, D): the mean, or a draw from the posterior
+        context = {id(v): v.encode(frames[:, :N], sample=latents == 'sample')[0] for v in distinct}   # (B, N, D): the mean, or a draw
         for t in hs:
             target, save = frames[:, N - 1 + t], samples_dir is not None and k < samples
-            truth = TrueShapes(batch.shapes, batch.angles[:, N - 1 + t], data) if orientation else None   # renders shared by both updates
-            z = temporal(z_in, t)
-            pred = vae.decode(z if save else z[:, -1])                      # the whole window only when it is saved
-            metrics.update(label, t, pred[:, -1] if save else pred, target, truth)
+            truth = TrueShapes(batch.shapes, batch.angles[:, N - 1 + t], data) if orientation else None   # renders shared by every update
+            for name, model in models.items():
+                z = model(context[id(vaes[name])], t)
+                pred = vaes[name].decode(z if save else z[:, -1])           # the whole window only when it is saved
+                metrics.update(name, t, pred[:, -1] if save else pred, target, truth)
+                if save: save_sample_series(Path(samples_dir) / name / f'batch_{k:03d}', frames[:, t:t + N], pred, t, batch)
             if baseline: metrics.update('copy_last', t, frames[:, N - 1], target, truth)
-            if save: save_sample_series(Path(samples_dir) / label / f'batch_{k:03d}', frames[:, t:t + N], pred, t, batch)
+            if ceiling:
+                for v in distinct: metrics.update(ceilings[id(v)], t, v.decode(v.encode(target, sample=False)[1]), target, truth)
             del truth; release_freed_memory()                                 # the renders' freed blocks, back to the system
-    vae.train(was[0]); temporal.train(was[1])
+    for m, training in was: m.train(training)
     return metrics
 
 def save_sample_series(out: Path, # one folder per sequence is made in here: seq_0, seq_1, ...
@@ -93,8 +112,16 @@ def _run_labels(cfg: TrainConfig) -> tuple[str, str]:
     model, _, pattern = cfg.name.partition('--')
     return model, pattern or 'none'
 
+def baselines_last(labels) -> list[str]:
+    "Labels in their order, the baselines (copy-last, then the VAE's ceiling) moved last."
+    labels = list(dict.fromkeys(labels))
+    base = [l for l in labels if l == 'copy_last'] + [l for l in labels if l.startswith('ceiling')]
+    return [l for l in labels if l not in base] + base
+
+def _style(model: str) -> str: return 'k--' if model == 'copy_last' else 'k:' if model.startswith('ceiling') else 'o-'
+
 def plot_metrics(rows: list[dict], out: Path) -> list[str]:
-    "One PNG per metric: metric vs horizon, a panel per pattern group (three a row), a line per model (copy-last dashed)."
+    "One PNG per metric: metric vs horizon, a panel per pattern group (three a row), a line per model with its 95% interval as a band (copy-last dashed, the VAE's ceiling dotted)."
     from matplotlib.figure import Figure             # not pyplot: the notebook's (or GUI's) backend is left alone
     paths = []
     for metric in dict.fromkeys(r['metric'] for r in rows):
@@ -105,8 +132,9 @@ def plot_metrics(rows: list[dict], out: Path) -> list[str]:
         for ax, pat in zip(axs.flat, patterns):
             sel = [r for r in rows if r['metric'] == metric and r['pattern'] == pat]
             for model in dict.fromkeys(r['model'] for r in sel):
-                pts = sorted((r['horizon'], r['value']) for r in sel if r['model'] == model)
-                ax.plot(*zip(*pts), 'k--' if model == 'copy_last' else 'o-', label=model, ms=3)
+                hs, v, lo, hi = zip(*sorted((r['horizon'], r['value'], r.get('lo'), r.get('hi')) for r in sel if r['model'] == model))
+                line, = ax.plot(hs, v, _style(model), label=model, ms=3)
+                if None not in lo + hi: ax.fill_between(hs, lo, hi, color=line.get_color(), alpha=0.15, lw=0)
             ax.set(title=f"pattern: {pat}", xlabel='horizon t', ylabel=metric); ax.grid(alpha=0.3)
         axs[0][0].legend(fontsize=8)
         fig.tight_layout()
@@ -126,6 +154,13 @@ def save_strip(vae: VAE, temporal: TemporalModel, data: ShapeKitConfig, horizons
     truth = frames[:, [N - 1 + t for t in horizons]]
     Image.fromarray(frame_grid(torch.stack([x for pair in zip(truth, pred) for x in pair]).cpu())).save(path)
 
+_TRAINING_ONLY = ('t_min', 't_max', 'curriculum', 'batch_size')   # data fields that do not change the validation sequences
+SUMMARIZED = ('angle_error', 'wrong_turns', 'mse')                # the metrics metrics.json also gives as means over the horizons
+
+def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
+    sa, sb = a.state_dict(), b.state_dict()
+    return type(a) is type(b) and sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+
 def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directories, published folders, or 'hf:NAME'
                    horizons: list[int] = list(range(1, 13)),
                    out: str | Path = 'eval', batches: int = 4, batch_size: int = 16,
@@ -138,35 +173,47 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
                    orientation: bool = True, # also the orientation error and contrast (05)
                    reference: dict | None = None, # configs of published folders among `checkpoints` (see `load_reference_run`)
                    per_group: bool = False, # also score every checkpoint on each of `GROUPS` alone: rows per group, not only the mean
+                   ceiling: bool = True, # also score each VAE's round trip of the true frames (`evaluate`)
                   ) -> dict:
-    "Score every checkpoint per horizon (and copy-last per pattern group); write metrics, plots and strips into `out`."
+    "Score every checkpoint per horizon, with copy-last and the VAE's ceiling, all on the same sequences per pattern group; write metrics, plots and strips into `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     dev = get_device(device)
     fid_net, fid_note = fid_extractor(fid_weights)
     if fid_net is not None: fid_net = fid_net.to(dev)
-    per_pattern, runs, strips = {}, [], []
+    scored, runs, strips, vaes = {}, [], [], []                          # scored: group -> (its stream, {label: (VAE, model)})
     for path in checkpoints:
         cfg, step, vae, temporal, ckpt = load_for_evaluation(path, dev, reference)
         if temporal is None: raise ValueError(f"checkpoint {ckpt} holds no temporal model (a vae_only run)")
+        vae = next((v for v in vaes if _same_weights(v, vae)), vae)       # runs on one frozen VAE share its renders and ceiling
+        if vae not in vaes: vaes.append(vae)
         model, pattern = _run_labels(cfg)
-        scored = {pattern: cfg.data, **({g: group_data(cfg.data, g) for g in GROUPS if g != pattern} if per_group else {})}
-        for group, data in scored.items():
-            first = group not in per_pattern
-            hm = per_pattern.setdefault(group, HorizonMetrics(fid_net, fid_note, convention))
-            evaluate(vae, temporal, data, horizons, batches, batch_size, label=model, metrics=hm, baseline=first, device=dev,
-                     protocol=protocol, seed=seed, latents=latents, samples_dir=out / 'samples' / group if samples else None, samples=samples,
-                     progress=progress, orientation=orientation)
+        for g in [pattern] + [g for g in GROUPS if per_group and g != pattern]:
+            data = cfg.data if g == pattern else group_data(cfg.data, g)
+            first, models = scored.setdefault(g, (data, {}))
+            if diff := [f for f in ShapeKitConfig.model_fields if f not in _TRAINING_ONLY and getattr(first, f) != getattr(data, f)]:
+                raise ValueError(f"{cfg.name} draws {g!r} sequences unlike the checkpoints before it ({', '.join(diff)} differ): evaluate it apart")
+            models[model if model not in models else cfg.name] = (vae, temporal)
         strip = out / f'strip_{model}_{pattern}.png'
         save_strip(vae, temporal, cfg.data, horizons, strip); strips.append(str(strip))
         runs.append(dict(checkpoint=str(ckpt), name=cfg.name, model=model, pattern=pattern, step=step))
+    per_pattern = {}
+    for g, (data, models) in scored.items():
+        per_pattern[g] = evaluate({l: v for l, (v, _) in models.items()}, {l: m for l, (_, m) in models.items()}, data, horizons,
+                                  batches, batch_size, metrics=HorizonMetrics(fid_net, fid_note, convention), ceiling=ceiling,
+                                  device=dev, protocol=protocol, seed=seed, latents=latents, progress=progress, orientation=orientation,
+                                  samples_dir=out / 'samples' / g if samples else None, samples=samples)
     rows = [dict(r, pattern=pat) for pat, hm in per_pattern.items() for r in hm.rows()]
-    rows = [{k: r[k] for k in ('model', 'pattern', 'horizon', 'metric', 'value', 'n')} for r in rows]
-    write_json(out / 'metrics.json', dict(rows=rows, cumulative=cumulative_means(rows), runs=runs, horizons=horizons,
+    rows = [{k: r[k] for k in ('model', 'pattern', 'horizon', 'metric', 'value', 'lo', 'hi', 'n')} for r in rows]
+    summary = [] if protocol != 'fixed' else [   # each model's mean over the horizons, on the same sequences at every horizon
+        dict(model=m, pattern=g, metric=metric, horizons=horizons, **hm.summary(m, metric, horizons))
+        for g, hm in per_pattern.items() for m in dict.fromkeys(m for m, _ in hm.values) for metric in SUMMARIZED if metric in hm.values[(m, horizons[0])]]
+    write_json(out / 'metrics.json', dict(rows=rows, summary=summary, cumulative=cumulative_means(rows), runs=runs, horizons=horizons,
                                           protocol=dict(name=protocol, batches=batches, batch_size=batch_size, seed=seed),
                                           convention=convention, fid=fid_note, device=str(dev), torch=torch.__version__))
     atomic_write_bytes(out / 'metrics.csv', rows_to_csv(rows).encode())
     return dict(out=str(out), metrics_json=str(out / 'metrics.json'), metrics_csv=str(out / 'metrics.csv'),
-                plots=plot_metrics(rows, out), strips=strips, fid=fid_note, rows=rows)
+                plots=plot_metrics(rows, out), strips=strips, fid=fid_note, rows=rows, summary=summary)
+
 
 # %% ../nbs/19_evaluate.ipynb #a2b0b071
 _REFERENCE_DATA = dict(render_window_size='size', im_channels='channels', context_size='context', batch_size='batch_size',

@@ -15,7 +15,7 @@ from .temporal import ARTICLE_NAMES
 from .recipe import TrainConfig, experiment_name, load_train_config
 from .checkpoint import checkpoint_candidates, checkpoint_config, find_checkpoint
 from .train import Trainer
-from .evaluate import _reference_name, run_evaluation
+from .evaluate import _reference_name, baselines_last, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
@@ -87,7 +87,7 @@ def eval_cli(argv: list[str] | None = None):
                              samples=a.samples, seed=a.seed, progress=not a.no_progress, latents=a.latents,
                              orientation=not a.no_orientation, per_group=a.per_group)
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
-    print(json.dumps({k: v for k, v in res.items() if k != 'rows'}))
+    print(json.dumps({k: v for k, v in res.items() if k not in ('rows', 'summary')}))
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
@@ -121,26 +121,32 @@ def _train(cfg, run_dir: Path, progress: bool) -> Path:
     Trainer(cfg, run_dir, resume=resume, progress=progress).fit()
     return run_dir
 
+def _cell(r: dict | None, digits: int, interval: bool) -> str:
+    "A value, with its interval when it has one: '12.0 [9.0, 15.0]'."
+    if r is None: return ''
+    v = f"{r['value']:.{digits}f}"
+    return v + (f" [{r['lo']:.{digits}f}, {r['hi']:.{digits}f}]" if interval and r.get('lo') is not None else '')
+
 def markdown_table(rows: list[dict], metric: str, digits: int = 4,
                    horizons: list[int] | None = None, # the columns (default: every horizon in `rows`)
+                   interval: bool = True, # each value with its 95% interval, where rows carry one
                   ) -> str:
     "A markdown table of one metric: a row per (pattern, model), a column per horizon."
     hs = horizons or sorted({r['horizon'] for r in rows if r['metric'] == metric})
-    val = {(r['model'], r['pattern'], r['horizon']): r['value'] for r in rows if r['metric'] == metric}
+    val = {(r['model'], r['pattern'], r['horizon']): r for r in rows if r['metric'] == metric}
+    pairs = [(m, p) for p in dict.fromkeys(k[1] for k in val) for m in baselines_last(k[0] for k in val if k[1] == p)]
     lines = ['| model | pattern | ' + ' | '.join(f't={h}' for h in hs) + ' |', '|---|---|' + '---|' * len(hs)]
-    for m, pat in dict.fromkeys((k[0], k[1]) for k in val):
-        lines.append(f'| {m} | {pat} | ' + ' | '.join(f'{val[(m, pat, h)]:.{digits}f}' for h in hs) + ' |')
+    for m, pat in pairs: lines.append(f'| {m} | {pat} | ' + ' | '.join(_cell(val.get((m, pat, h)), digits, interval) for h in hs) + ' |')
     return '\n'.join(lines)
 
-def group_table(rows: list[dict], metric: str = 'angle_error', digits: int = 1) -> str:
-    "A markdown table: a row per pattern group, a column per model, each cell the metric's mean over the horizons in `rows`."
-    val = {}
-    for r in rows:
-        if r['metric'] == metric: val.setdefault((r['pattern'], r['model']), []).append(r['value'])
-    models = list(dict.fromkeys(m for _, m in val if m != 'copy_last')) + ['copy_last']
+def group_table(summary: list[dict], # `run_evaluation`'s summary: each model's mean over the horizons per pattern group, with its interval
+                metric: str = 'angle_error', digits: int = 1, interval: bool = True) -> str:
+    "A markdown table: a row per pattern group, a column per model (copy-last and the ceiling last), each cell its mean over the horizons."
+    val = {(r['pattern'], r['model']): r for r in summary if r['metric'] == metric}
+    models = baselines_last(m for _, m in val)
     lines = ['| pattern | ' + ' | '.join(models) + ' |', '|---|' + '---|' * len(models)]
     for pat in dict.fromkeys(p for p, _ in val):
-        lines.append(f'| {pat} | ' + ' | '.join(f'{sum(v) / len(v):.{digits}f}' if (v := val.get((pat, m))) else '' for m in models) + ' |')
+        lines.append(f'| {pat} | ' + ' | '.join(_cell(val.get((pat, m)), digits, interval) for m in models) + ' |')
     return '\n'.join(lines)
 
 def _vae_run(recipe: dict, out: Path, dev, progress: bool) -> str:
@@ -249,24 +255,26 @@ def reproduce(out: str | Path = 'report',
     recipe = dict(quick=QUICK, long=LONG).get(experiment, dict(horizons=list(range(1, 13)), eval={}))
     hs, cols = recipe['horizons'], recipe.get('columns')
     ev = run_evaluation(runs, hs, out / 'eval', device=str(dev), per_group=experiment == 'long', **recipe['eval'])   # 3. evaluation
-    group_rows, group_hs = (ev['rows'], hs) if experiment == 'long' else (None, None)
-    if experiment == 'quick':                                                             # ... and every pattern group, smaller
+    groups, group_hs = (ev, hs) if experiment == 'long' else (None, None)
+    if experiment == 'quick':                                                             # ... and every pattern group
         ge = QUICK['group_eval']
         group_hs = ge['horizons']
-        group_rows = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True)['rows']
+        groups = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True)
     strips = group_strips(runs, list(GROUPS), cols, out / 'eval') if experiment == 'long' else ev['strips']
     memres = memory_test(out / 'memory', device=str(dev), progress=progress, **mem)       # 4. memory
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
     seconds = round(time.time() - start)
     rel = lambda p: os.path.relpath(p, out)
-    group_section = [] if group_rows is None else [
+    over = f'1..{max(group_hs)}' if group_hs == list(range(1, max(group_hs) + 1)) else ', '.join(map(str, group_hs or []))
+    group_section = [] if groups is None else [
         '### Every pattern group', '',
-        'Median orientation error in degrees, the mean over horizons ' + (f'1..{max(group_hs)}' if group_hs == list(range(1, max(group_hs) + 1))
-                                                                           else ', '.join(map(str, group_hs))) + ', per pattern group (lower is better' +
-        ('; `all` mixes them as training did).' if experiment == 'long' else
+        f'Median orientation error in degrees, the mean over horizons {over}, per pattern group, with its 95% bootstrap interval '
+        '(lower is better; `ceiling` is the VAE\'s round trip of the true frame, the best a model on its latents can do' +
+        ('; `all` mixes the groups as training did).' if experiment == 'long' else
          f"). The quick models were trained on `none` alone; each group is scored on {QUICK['group_eval']['batches'] * QUICK['group_eval']['batch_size']} sequences."), '',
-        group_table(group_rows), '',
-        *(['Per horizon:', '', markdown_table(group_rows, 'angle_error', 1), ''] if experiment == 'quick' else [])]
+        group_table(groups['summary']), '', f'**Wrong turns**, the share of predictions more than 60° off, the mean over horizons {over}:', '',
+        group_table(groups['summary'], 'wrong_turns', 2), '',
+        *(['Per horizon:', '', markdown_table(groups['rows'], 'angle_error', 0), ''] if experiment == 'quick' else [])]
     report = [f"# TempVerseFormer: the {experiment} reproduction", '',
               f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, in {seconds} s.", '',
               '## Data', '', f"![shapekit]({rel(out / 'shapekit.png')})", '',
@@ -276,12 +284,13 @@ def reproduce(out: str | Path = 'report',
               f"Validation split, last predicted frame, horizons 1..{max(hs)}; `copy_last` repeats the last context frame.", '',
               *group_section,
               '### Per horizon', '',
-              '**Orientation error**, median degrees between the predicted and the true angle (lower is better; see 05_metrics)', '',
-              markdown_table(ev['rows'], 'angle_error', 1, cols), '',
+              '**Orientation error**, median degrees between the predicted and the true angle, with its 95% bootstrap interval (lower is better; see 05_metrics)', '',
+              markdown_table(ev['rows'], 'angle_error', 0, cols), '',
+              '**Wrong turns**, the share of predictions more than 60° off', '', markdown_table(ev['rows'], 'wrong_turns', 2, cols), '',
               '**Angle contrast** (1: a shape as sharp as the truth, 0: a blob that fits every angle alike)', '',
-              markdown_table(ev['rows'], 'angle_contrast', 2, cols), '',
+              markdown_table(ev['rows'], 'angle_contrast', 2, cols, interval=False), '',
               '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse', 4, cols), '',
-              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim', 4, cols), '', ev['fid'], '',
+              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim', 4, cols, interval=False), '', ev['fid'], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in ev['plots']], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in strips], '',
               '## Memory vs horizon', '', *[f'- {l}' for l in findings], '',

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_viewer.ipynb #79199c23
 from __future__ import annotations
-import io
+import io, textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -13,14 +13,15 @@ import torch
 from matplotlib.figure import Figure
 
 from .core import check_int
-from .metrics import TrueShapes, mse, orientation_match, ssim
+from .metrics import HorizonMetrics, TrueShapes, mse, orientation_match, ssim
 from .shapekit import ShapeKit, ShapeKitConfig
-from .recipe import available_configs, load_train_config
-from .evaluate import load_for_evaluation
+from .recipe import available_configs
+from .evaluate import _same_weights, baselines_last, evaluate, group_data, load_for_evaluation
+
 
 # %% auto #0
-__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'figure_png', 'group_rows',
-           'viewer']
+__all__ = ['Predictions', 'pattern_data', 'load_runs', 'predict', 'show_horizon', 'show_strip', 'figure_png', 'score_group',
+           'group_rows', 'viewer']
 
 # %% ../nbs/13_viewer.ipynb #e623391b
 @dataclass
@@ -29,16 +30,15 @@ class Predictions:
     group: str                        # the pattern group, as `configs/patterns` names it
     horizons: list[int]               # values of t
     truth: torch.Tensor               # (S, H, C, h, w): the true frame at each horizon
-    frames: dict[str, torch.Tensor]   # label -> (S, H, C, h, w): each model's predicted frame, and 'copy_last'
+    frames: dict[str, torch.Tensor]   # label -> (S, H, C, h, w): each model's predicted frame, 'copy_last' and 'ceiling' (the VAE's round trip of the truth)
     errors: dict[str, dict[str, torch.Tensor]]   # label -> metric -> (S, H)
     patterns: list[str]               # per sequence, the patterns it follows, joined by '+' ('none' for a plain rotation)
 
 def pattern_data(data: ShapeKitConfig, group: str) -> ShapeKitConfig:
-    "`data` restricted to a pattern group (`none`, one pattern, or `all`), as the training configs define it."
+    "`data` restricted to a pattern group (`none`, one pattern, or `all`), as the training configs define it (`evaluate.group_data`)."
     groups = available_configs()['patterns']
     if group not in groups: raise ValueError(f"unknown pattern group {group!r}; groups: {', '.join(groups)}")
-    g = load_train_config(f'tempverseformer--{group}').data
-    return data.model_copy(update=dict(patterns=g.patterns, min_patterns=g.min_patterns))
+    return group_data(data, group)
 
 def load_runs(runs: list[str | Path] | dict[str, str | Path], # paths (labelled by their config's model name) or {label: path}
               device: str = 'cpu') -> dict:
@@ -60,7 +60,7 @@ def predict(runs: dict, # from `load_runs`
             horizons: list[int] = list(range(1, 13)),
             orientation: bool = True, # also the orientation error (renders 360 candidates per target)
            ) -> Predictions:
-    "Every run's predicted frame at every horizon on the same validation sequences, with copy-last, the truth and per-frame errors."
+    "Every run's predicted frame at every horizon on the same validation sequences, with copy-last, the VAE's round trip of the truth ('ceiling'), the truth and per-frame errors."
     if not runs: raise ValueError("runs is empty: load some with load_runs")
     samples = check_int('samples', samples, min=1)
     horizons = [check_int('horizon', t, min=1) for t in horizons]
@@ -80,6 +80,12 @@ def predict(runs: dict, # from `load_runs`
         mean = vae.encode(batch.frames[:, :N].to(dev), sample=False)[1]
         frames[label] = torch.stack([vae.decode(temporal(mean, t)[:, -1]) for t in horizons], 1).clamp(-1, 1).cpu()
     frames['copy_last'] = batch.frames[:, N - 1:N].expand_as(truth)
+    vaes = []                                                             # one round trip per VAE: runs on one frozen VAE share it
+    for label, (_, vae, _) in runs.items():
+        if not any(_same_weights(vae, v) for _, v in vaes): vaes.append((label, vae))
+    for label, vae in vaes:
+        dev = next(vae.parameters()).device
+        frames['ceiling' if len(vaes) == 1 else f'ceiling ({label})'] = vae.decode(vae.encode(truth.to(dev), sample=False)[1]).clamp(-1, 1).cpu()
     errors = {}
     for label, f in frames.items():
         e = {'mse': mse(f.flatten(0, 1), truth.flatten(0, 1)).view(samples, -1), 'ssim': ssim(f.flatten(0, 1), truth.flatten(0, 1)).view(samples, -1)}
@@ -115,24 +121,33 @@ def show_horizon(p: Predictions, sample: int = 0, t: int | None = None, size: fl
     fig.tight_layout()
     return fig
 
+def _row_label(label: str, width: int = 18) -> str:
+    "A row's name as a strip shows it: words, wrapped to `width` characters a line."
+    return textwrap.fill(label.replace('_', ' '), width, break_long_words=True)
+
 def show_strip(p: Predictions, sample: int = 0, size: float = 1.1,
                horizons: Sequence[int] | None = None, # the columns: some of `p.horizons` (default: all of them)
               ) -> Figure:
-    "Horizons of one sequence: a row for the truth, one per model and one for copy-last; the angle error under each frame."
+    "Horizons of one sequence: a row for the truth, its VAE round trip (the ceiling), one per model and one for copy-last; the angle error under each frame."
     horizons = list(p.horizons if horizons is None else horizons)
     if missing := [t for t in horizons if t not in p.horizons]: raise ValueError(f"horizons {missing} were not predicted; predicted: {p.horizons}")
-    rows = [('truth', p.truth)] + list(p.frames.items())
-    fig = Figure(figsize=(size * len(horizons) + 1.6, size * 1.3 * len(rows) + 0.5))
+    first = [l for l in p.frames if l.startswith('ceiling')]
+    rows = [('truth', p.truth)] + [(l, p.frames[l]) for l in first] + [(l, f) for l, f in p.frames.items() if l not in first]
+    labels = [_row_label('VAE round trip' + l[len('ceiling'):] if l.startswith('ceiling') else l) for l, _ in rows]
+    left = 0.09 * max(len(line) for l in labels for line in l.splitlines()) + 0.3   # inches for the row names, written across
+    fig = Figure(figsize=(size * len(horizons) + left, size * 1.3 * len(rows) + 0.5))
     axs = fig.subplots(len(rows), len(horizons), squeeze=False)
     for r, (label, frames) in enumerate(rows):
         for j, t in enumerate(horizons):
             ax, k = axs[r, j], p.horizons.index(t); _image(ax, frames[sample, k])
             if r == 0: ax.set_title(f"t = {t}", fontsize=10)
             if label != 'truth' and 'angle_error' in p.errors[label]: ax.set_xlabel(f"{p.errors[label]['angle_error'][sample, k]:.0f}°", fontsize=10)
-        axs[r, 0].set_ylabel(label.replace('_', ' '), fontsize=10)
-    fig.suptitle(f"{p.group}: sequence {sample} ({p.patterns[sample]}); under each prediction its orientation error", fontsize=11)
-    fig.tight_layout()
+        axs[r, 0].set_ylabel(labels[r], fontsize=10, rotation=0, ha='right', va='center', labelpad=6)
+    fig.suptitle(textwrap.fill(f"{p.group}: sequence {sample} ({p.patterns[sample]}); under each prediction its orientation error",
+                               int(fig.get_figwidth() * 10)), fontsize=11)   # wrapped to the figure's width
+    fig.tight_layout()                                                    # room for the names: tight_layout counts the labels
     return fig
+
 
 # %% ../nbs/13_viewer.ipynb #8416bf15
 def figure_png(fig: Figure, dpi: int = 100) -> bytes:
@@ -140,45 +155,61 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
     return buf.getvalue()
 
-def group_rows(predictions: dict[str, Predictions], # pattern group -> its `predict` result (the viewer's cache)
-               t: int, metric: str = 'angle_error') -> str:
-    "An HTML table: a row per pattern group, a column per model (copy-last last), each cell the median of `metric` over the group's sequences at horizon `t`."
-    if not predictions: return ''
-    labels = list(next(iter(predictions.values())).errors)
+def score_group(runs: dict, # from `load_runs`
+                group: str, horizons: list[int], sequences: int = 256, # validation sequences of the group, in batches of up to 64
+                progress: bool = False) -> list[dict]:
+    "The rows of every run, copy-last and the VAE's ceiling, scored by `evaluate` on `sequences` validation sequences of `group`."
+    first = next(iter(runs.values()))[0]
+    batch = min(64, check_int('sequences', sequences, min=1))
+    if sequences % batch: raise ValueError(f"sequences must be a multiple of {batch}, got {sequences}")
+    return evaluate({l: v for l, (_, v, _) in runs.items()}, {l: m for l, (_, _, m) in runs.items()}, pattern_data(first.data, group),
+                    list(horizons), sequences // batch, batch, ceiling=True, progress=progress).rows()
+
+def group_rows(scores: dict[str, list[dict]], # pattern group -> its `score_group` rows (the viewer's cache)
+               t: int) -> str:
+    "An HTML table: a row per pattern group, a column per model (copy-last and the ceiling last), each cell the median angle error at `t` with its 95% interval and the share of wrong turns."
+    val = {(g, r['model'], r['metric']): r for g, rows in scores.items() for r in rows if r['horizon'] == t}
+    if not val: return ''
+    labels, n = baselines_last(m for _, m, _ in val), next(iter(val.values()))['n']
+    def cell(g, label):
+        r, wrong = val.get((g, label, 'angle_error')), val.get((g, label, 'wrong_turns'))
+        return '' if r is None else f"{r['value']:.0f}° [{r['lo']:.0f}, {r['hi']:.0f}]<br><small>{wrong['value']:.0%} wrong turns</small>"
     head = ''.join(f'<th>{l.replace("_", " ")}</th>' for l in labels)
-    body = ''
-    for g, p in predictions.items():
-        if t not in p.horizons or metric not in p.errors[labels[0]]: continue
-        j = p.horizons.index(t)
-        body += f'<tr><td>{g}</td>' + ''.join(f'<td>{p.errors[l][metric][:, j].median():.{0 if metric == "angle_error" else 3}f}</td>' for l in labels) + '</tr>'
-    what = 'median angle error (degrees)' if metric == 'angle_error' else f'median {metric}'
-    return f'<table class="tvf-group-rows"><caption>{what} at t = {t}, per pattern group</caption><tr><th>group</th>{head}</tr>{body}</table>'
+    body = ''.join(f'<tr><td>{g}</td>' + ''.join(f'<td>{cell(g, l)}</td>' for l in labels) + '</tr>' for g in dict.fromkeys(k[0] for k in val))
+    return (f'<table class="tvf-group-rows"><caption>median angle error at t = {t} over {n} sequences per pattern group, its 95% interval, and the '
+            f'share more than 60° off (ceiling: the VAE\'s round trip of the truth)</caption><tr><th>group</th>{head}</tr>{body}</table>')
 
 def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its result
            groups: list[str] | None = None, # pattern groups in the menu (default: all of them)
-           samples: int = 4, horizons: list[int] = list(range(1, 13)), device: str = 'cpu'):
-    "An ipywidgets viewer: a pattern group, a sequence and a horizon; the true frame, each model's prediction and copy-last, with their errors, and a table of every pattern group computed (the button computes them all)."
+           samples: int = 4, horizons: list[int] = list(range(1, 13)), device: str = 'cpu',
+           sequences: int = 256, # validation sequences per pattern group in the table
+          ):
+    "An ipywidgets viewer: a pattern group, a sequence and a horizon; the true frame, each model's prediction, copy-last and the VAE's round trip, with their errors, and a table of every pattern group scored (the button scores them all)."
     import ipywidgets as w
     loaded = runs if isinstance(runs, dict) and all(isinstance(v, tuple) for v in runs.values()) else load_runs(runs, device)
     groups = groups or available_configs()['patterns']
-    cache = {}
+    cache, scores = {}, {}
     group = w.Dropdown(options=groups, value='all' if 'all' in groups else groups[0], description='patterns')
     sample = w.IntSlider(0, 0, samples - 1, description='sequence')
     t = w.SelectionSlider(options=list(horizons), value=horizons[0], description='horizon t')
-    every = w.Button(description='score every group', tooltip='predict every pattern group, for the table of groups')
+    every = w.Button(description='score every group', tooltip=f'score every pattern group on {sequences} sequences, for the table of groups',
+                     layout=w.Layout(width='auto'))                      # the label whole, not cut at the default width
     image, status, table, controls = w.Image(format='png'), w.Label(), w.HTML(), (group, sample, t, every)
     status.add_class('tvf-viewer-status')                                # what a browser test reads
     def compute(g):
         if g in cache: return
         status.value = f"computing the predictions of pattern group {g!r} ..."   # tens of seconds: say so, and hold the controls
         for c in controls: c.disabled = True
-        try: cache[g] = predict(loaded, g, samples, horizons)
+        try:
+            cache[g] = predict(loaded, g, samples, horizons)
+            status.value = f"scoring pattern group {g!r} on {sequences} sequences ..."
+            scores[g] = score_group(loaded, g, horizons, sequences)
         finally:
             for c in controls: c.disabled = False
     def draw(*_):
         compute(group.value)
         image.value = figure_png(show_horizon(cache[group.value], sample.value, t.value))   # a PNG: drawn whatever the backend
-        table.value = group_rows(cache, t.value)                          # the groups computed so far: a mean over groups hides failures
+        table.value = group_rows(scores, t.value)                         # the groups scored so far: a mean over groups hides failures
         status.value = f"{group.value}: sequence {sample.value}, t = {t.value}"            # after the image: they change together
     def score_every(_):
         for g in groups: compute(g)
@@ -187,5 +218,5 @@ def viewer(runs: list[str | Path] | dict, # as `load_runs` takes them, or its re
     every.on_click(score_every)
     draw()
     box = w.VBox([w.HBox(list(controls)), status, image, table])
-    box.predictions = cache                                                # what was computed, for a closer look
+    box.predictions, box.scores = cache, scores                           # what was computed, for a closer look
     return box
