@@ -121,6 +121,7 @@ def reproduce_parser() -> argparse.ArgumentParser:
     which.add_argument('--quick', action='store_true', help="the CPU-sized version (minutes)")
     which.add_argument('--long', action='store_true', help="horizons up to 32 on every pattern group, in a memory budget (under an hour on a CPU)")
     p.add_argument('--out', default='report', help="report folder (default: %(default)s); rerunning resumes")
+    p.add_argument('--seed', type=int, default=0, help="seeds every run's initial weights and training data; the validation sequences are the same for every seed (default: %(default)s)")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--no-progress', action='store_true', help="no progress bars")
     return p

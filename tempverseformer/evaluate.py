@@ -174,6 +174,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
                    reference: dict | None = None, # configs of published folders among `checkpoints` (see `load_reference_run`)
                    per_group: bool = False, # also score every checkpoint on each of `GROUPS` alone: rows per group, not only the mean
                    ceiling: bool = True, # also score each VAE's round trip of the true frames (`evaluate`)
+                   val_seed: int | None = None, # the validation sequences of this stream seed for every checkpoint (None: each checkpoint's own data seed)
                   ) -> dict:
     "Score every checkpoint per horizon, with copy-last and the VAE's ceiling, all on the same sequences per pattern group; write metrics, plots and strips into `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -189,6 +190,7 @@ def run_evaluation(checkpoints: list[str | Path], # run or checkpoint directorie
         model, pattern = _run_labels(cfg)
         for g in [pattern] + [g for g in GROUPS if per_group and g != pattern]:
             data = cfg.data if g == pattern else group_data(cfg.data, g)
+            data = data if val_seed is None else data.replace(seed=val_seed)
             first, models = scored.setdefault(g, (data, {}))
             if diff := [f for f in ShapeKitConfig.model_fields if f not in _TRAINING_ONLY and getattr(first, f) != getattr(data, f)]:
                 raise ValueError(f"{cfg.name} draws {g!r} sequences unlike the checkpoints before it ({', '.join(diff)} differ): evaluate it apart")

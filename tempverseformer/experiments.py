@@ -19,8 +19,8 @@ from .evaluate import _reference_name, baselines_last, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
-__all__ = ['QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'memory_budget', 'group_strips',
-           'reproduce', 'reproduce_cli']
+__all__ = ['VAE_RECIPE', 'QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'memory_budget',
+           'group_strips', 'reproduce', 'reproduce_cli']
 
 # %% ../nbs/20_experiments.ipynb #358d13fe
 def train_cli(argv: list[str] | None = None):
@@ -90,35 +90,40 @@ def eval_cli(argv: list[str] | None = None):
     print(json.dumps({k: v for k, v in res.items() if k not in ('rows', 'summary')}))
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
+# the frozen VAE of both CPU experiments: 06 ("A VAE that draws what it is given") measured these choices
+VAE_RECIPE = dict(steps=2000, lr_schedule='cosine', grad_clip=1.0, kl_start=10 ** 9)
+
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
-QUICK = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'), group='none', horizons=list(range(1, 13)),
-             temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
+QUICK = dict(vae=VAE_RECIPE, group='none', horizons=list(range(1, 13)),
+             runs=dict(tempverseformer=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),
+                       vanilla_transformer=dict(model='vanilla_transformer', t_max=6, curriculum=False, steps=3000)),
+             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                            data=dict(batch_size=32)),
-             eval=dict(batches=4, batch_size=16), group_eval=dict(horizons=[1, 2, 4, 8, 12], batches=1, batch_size=32),
+             eval=dict(batches=4, batch_size=64), group_eval=dict(horizons=[1, 2, 4, 8, 12], batches=4, batch_size=64),
              memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],   # FLOPs: tvf_memory_test
                          time_steps=[1, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
 # horizons up to 32 on every pattern group: 06 ("Long horizons") measured the curriculum and the budget
-LONG = dict(vae_steps=600, group='all', horizons=list(range(1, 33)), columns=[1, 2, 4, 8, 12, 16, 24, 32],
+LONG = dict(vae=VAE_RECIPE, group='all', horizons=[1, 2, 4, 8, 12, 16, 24, 32],
             runs=dict(tempverseformer_t32=dict(model='tempverseformer', t_max=32, curriculum=True, steps=8000),   # long horizons in flat memory
                       tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),    # ... as the quick recipe: t <= 6
                       vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=3000)),   # in TempVerseFormer's memory
             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
                           data=dict(batch_size=32)),
             budget=dict(model='tempverseformer', t=32, batch=32),                                # the memory the vanilla transformer is given
-            eval=dict(batches=2, batch_size=16),
+            eval=dict(batches=4, batch_size=64),
             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
                         time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
 
-def _train(cfg, run_dir: Path, progress: bool) -> Path:
-    "Train `cfg` into `run_dir`, or resume it, or skip it if it is finished; returns the run directory."
+def _train(cfg, run_dir: Path, progress: bool, pool=None) -> Path:
+    "Train `cfg` into `run_dir`, or resume it, or skip it if it is finished; returns the run directory. `pool`: a callable giving the shared latent pool."
     from tempverseformer.train import Trainer
     from tempverseformer.checkpoint import find_checkpoint
     summary = run_dir / 'summary.json'
     if summary.is_file() and json.loads(summary.read_text())['steps'] >= cfg.steps: return run_dir
     try: resume = find_checkpoint(run_dir)
     except FileNotFoundError: resume = None
-    Trainer(cfg, run_dir, resume=resume, progress=progress).fit()
+    Trainer(cfg, run_dir, resume=resume, progress=progress, pool=pool() if pool else None).fit()
     return run_dir
 
 def _cell(r: dict | None, digits: int, interval: bool) -> str:
@@ -149,12 +154,27 @@ def group_table(summary: list[dict], # `run_evaluation`'s summary: each model's 
         lines.append(f'| {pat} | ' + ' | '.join(_cell(val.get((pat, m)), digits, interval) for m in models) + ' |')
     return '\n'.join(lines)
 
-def _vae_run(recipe: dict, out: Path, dev, progress: bool) -> str:
+def _vae_run(recipe: dict, out: Path, dev, progress: bool, seed: int = 0) -> str:
     "The frozen VAE the temporal models train on: trained (or resumed) into out/runs/vae; returns its save_pretrained folder."
     from tempverseformer.checkpoint import find_checkpoint
-    cfg = load_train_config(f"tempverseformer--{recipe['group']}", 'tiny', mode='vae_only', steps=recipe['vae_steps'], perceptual_weight=0.0,
-                            device=str(dev), sample_every=0)
+    cfg = load_train_config(f"tempverseformer--{recipe['group']}", 'tiny', mode='vae_only', perceptual_weight=0.0, device=str(dev),
+                            sample_every=0, seed=seed, **recipe['vae'])
     return str(find_checkpoint(_train(cfg, out / 'runs' / 'vae', progress)) / 'vae')
+
+def _shared_pool(cfgs: list, path: Path, progress: bool):
+    "A callable giving the one latent pool of `cfgs` (runs on one frozen VAE): encoded at the first call, clips of the longest horizon, kept in `path`."
+    from tempverseformer.recipe import encode_clips, load_clips, save_clips
+    from tempverseformer.vae import vae_class
+    pool = []
+    def get():
+        if not pool:
+            if path.is_file(): pool.append(load_clips(path))
+            else:
+                c = max(cfgs, key=lambda c: c.data.t_max)
+                vae = vae_class(c.vae_kind).from_pretrained(c.vae_checkpoint).to(get_device(c.device)).eval()
+                pool.append(encode_clips(vae, c.data, c.latent_pool, progress=progress)); save_clips(pool[0], path)
+        return pool[0]
+    return get
 
 def memory_budget(out: Path, # the budget.json kept here is read back on a rerun
                   model: str, t: int, batch: int, other: str, device: str | None = None, progress: bool = False) -> dict:
@@ -179,15 +199,14 @@ def _budget_lines(b: dict) -> list[str]:
             f"So the vanilla transformer trains at t <= {max(b['t'], 1)}" +
             (" (not even t = 1 fits: it trains at t = 1, over the budget)." if b['t'] == 0 else '.')]
 
-def _temporal_run(label: str, spec: dict, recipe: dict, vae_dir: str, out: Path, dev, progress: bool) -> Path:
-    "One temporal model of a LONG-style recipe: `spec['model']` trained on horizons 1..`spec['t_max']`, under a curriculum if `spec['curriculum']`."
+def _temporal_config(label: str, spec: dict, recipe: dict, vae_dir: str, dev, seed: int = 0):
+    "The config of one temporal model of a recipe: `spec['model']` trained on horizons 1..`spec['t_max']`, under a curriculum if `spec['curriculum']`."
     t_max, rising = spec['t_max'], spec['curriculum'] and spec['t_max'] > 1
-    data = merge_dicts(recipe['temporal'].get('data', {}), dict(t_min=1, t_max=t_max, curriculum=[1 / t_max] * t_max if rising else None))
+    data = merge_dicts(recipe['temporal'].get('data', {}), dict(t_min=1, t_max=t_max, curriculum=[1 / t_max] * t_max if rising else None, seed=seed))
     cfg = load_train_config(f"{spec['model']}--{recipe['group']}", 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
                             steps=spec['steps'], eval_every=spec['steps'], checkpoint_every=max(spec['steps'] // 4, 1), sample_every=0,
-                            **{**recipe['temporal'], 'data': data})
-    cfg = cfg.replace(name=f"{label}--{recipe['group']}")                # the label the reports use
-    return _train(cfg, out / 'runs' / label, progress)
+                            seed=seed, **{**recipe['temporal'], 'data': data})
+    return cfg.replace(name=f"{label}--{recipe['group']}")               # the label the reports use
 
 def group_strips(runs: list[Path], groups: list[str], horizons: list[int], out: Path) -> list[str]:
     "PNG per pattern group: one validation sequence, the truth, every run's prediction and copy-last at `horizons` (13's `show_strip`)."
@@ -200,47 +219,43 @@ def group_strips(runs: list[Path], groups: list[str], horizons: list[int], out: 
         show_strip(predict(loaded, g, samples=1, horizons=horizons), 0).savefig(path, dpi=80); paths.append(str(path))
     return paths
 
-def _quick(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
-    "The quick reproduction's runs, the sentences that describe them, and its memory sweep."
-    vae_dir, runs = _vae_run(QUICK, out, dev, progress), []
-    for name in QUICK['models']:
-        cfg = load_train_config(name, 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
-                                eval_every=1000, checkpoint_every=1000, **QUICK['temporal'])
-        runs.append(_train(cfg, out / 'runs' / name, progress))
-    T = QUICK['temporal']
-    text = (f"Tiny models on 32x32 frames: a VAE ({QUICK['vae_steps']} steps), then each temporal model on its frozen latents "
-            f"({T['steps']} steps of {T['data']['batch_size']} windows drawn from {T['latent_pool']} encoded clips of the `none` group, "
-            f"horizons 1..6, the VAE's means as inputs and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate).")
-    return runs, [text], QUICK['memory']
-
-def _long(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
-    "The long experiment's runs (the vanilla transformer's horizons set by the memory budget), its sentences, and its memory sweep."
-    vae_dir, b = _vae_run(LONG, out, dev, progress), LONG['budget']
-    budget = memory_budget(out / 'memory', b['model'], b['t'], b['batch'], 'vanilla_transformer', str(dev), progress)
-    runs, lines = [], []
-    for label, spec in LONG['runs'].items():
-        if spec['t_max'] == 'budget': spec, label = dict(spec, t_max=max(budget['t'], 1)), f"{label}_t{max(budget['t'], 1)}"
-        runs.append(_temporal_run(label, spec, LONG, vae_dir, out, dev, progress))
+def _experiment(recipe: dict, out: Path, dev, progress: bool, seed: int = 0) -> tuple[list[Path], list[str], dict]:
+    "A CPU experiment (`QUICK`, `LONG`): a VAE, then each temporal model on its frozen latents from one shared pool (the vanilla "
+    "transformer of `t_max='budget'` at the horizons TempVerseFormer's memory allows); its runs, the sentences that describe them, its memory sweep."
+    vae_dir, runs, lines, budget = _vae_run(recipe, out, dev, progress, seed), [], [], None
+    specs = dict(recipe['runs'])
+    for label, spec in recipe['runs'].items():
+        if spec['t_max'] == 'budget':
+            b = recipe['budget']
+            budget = memory_budget(out / 'memory', b['model'], b['t'], b['batch'], spec['model'], str(dev), progress)
+            del specs[label]; specs[f"{label}_t{max(budget['t'], 1)}"] = dict(spec, t_max=max(budget['t'], 1))
+    cfgs = {label: _temporal_config(label, spec, recipe, vae_dir, dev, seed) for label, spec in specs.items()}
+    pool = _shared_pool(list(cfgs.values()), out / 'runs' / 'pool.pt', progress)
+    for label, spec in specs.items():
+        runs.append(_train(cfgs[label], out / 'runs' / label, progress, pool))
         lines.append(f"- `{label}`: {spec['model']}, {spec['steps']} steps, " + ("horizon 1 only" if spec['t_max'] == 1 else
                      f"horizons 1..{spec['t_max']}" + (f" (the largest horizon rising from 1 to {spec['t_max']} in equal shares of the steps)"
                                                        if spec['curriculum'] else ", each step's drawn uniformly")))
-    T = LONG['temporal']
-    text = [f"Tiny models on 32x32 frames, every pattern group: a VAE ({LONG['vae_steps']} steps), then each temporal model on its frozen "
-            f"latents ({T['data']['batch_size']} windows per step drawn from {T['latent_pool']} encoded clips, the VAE's means as inputs "
-            f"and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):", '', *lines, '',
-            '### The memory budget', '', *_budget_lines(budget)]
-    return runs, text, LONG['memory']
+    T, V = recipe['temporal'], recipe['vae']
+    text = [f"Tiny models on 32x32 frames of the `{recipe['group']}` pattern group, seed {seed}: a VAE ({V['steps']} steps), then each temporal "
+            f"model on its frozen latents ({T['data']['batch_size']} windows per step drawn from {T['latent_pool']} clips encoded once and shared "
+            f"by the runs, the VAE's means as inputs and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):",
+            '', *lines]
+    if budget is not None: text += ['', '### The memory budget', '', *_budget_lines(budget)]
+    return runs, text, recipe['memory']
 
-def _full(out: Path, dev, progress: bool) -> tuple[list[Path], list[str], dict]:
+def _full(out: Path, dev, progress: bool, seed: int = 0) -> tuple[list[Path], list[str], dict]:
     "The article-size experiment: every model x pattern group trained jointly with the VAE; the article's memory grid."
     from tempverseformer.recipe import available_configs
-    runs = [_train(load_train_config(f'{model}--{pattern}', device=str(dev)), out / 'runs' / f'{model}--{pattern}', progress)
+    runs = [_train(load_train_config(f'{model}--{pattern}', device=str(dev), seed=seed), out / 'runs' / f'{model}--{pattern}', progress)
             for model in available_configs()['models'] for pattern in available_configs()['patterns']]
     return runs, ['Article-size models trained jointly with the VAE.'], {}
 
 def reproduce(out: str | Path = 'report',
               experiment: str = 'quick', # 'quick' (minutes on a CPU), 'long' (horizons to 32 on every pattern group, under an hour) or 'full' (the article's, a GPU)
-              device: str | None = None, progress: bool = True) -> dict:
+              device: str | None = None, progress: bool = True,
+              seed: int = 0, # seeds the initial weights and the training data of every run; the validation sequences stay those of seed 0
+             ) -> dict:
     "Train, evaluate and measure; write `out/report.md` with tables, plots and JSON. Returns a summary. Rerunning resumes."
     from PIL import Image
     from tempverseformer.preview import pattern_showcase, frame_grid
@@ -251,16 +266,17 @@ def reproduce(out: str | Path = 'report',
     dev = get_device(device)
     labels, show = pattern_showcase(samples=1, frames=12, seed=1)                         # 1. the data
     Image.fromarray(frame_grid(show.frames)).resize((2 * (12 * 66 + 2), 2 * (5 * 66 + 2)), Image.NEAREST).save(out / 'shapekit.png')
-    runs, training, mem = dict(quick=_quick, long=_long, full=_full)[experiment](out, dev, progress)   # 2. training
+    runs, training, mem = (_full(out, dev, progress, seed) if experiment == 'full' else
+                           _experiment(dict(quick=QUICK, long=LONG)[experiment], out, dev, progress, seed))   # 2. training
     recipe = dict(quick=QUICK, long=LONG).get(experiment, dict(horizons=list(range(1, 13)), eval={}))
-    hs, cols = recipe['horizons'], recipe.get('columns')
-    ev = run_evaluation(runs, hs, out / 'eval', device=str(dev), per_group=experiment == 'long', **recipe['eval'])   # 3. evaluation
+    hs = recipe['horizons']
+    ev = run_evaluation(runs, hs, out / 'eval', device=str(dev), per_group=experiment == 'long', val_seed=0, **recipe['eval'])   # 3. evaluation
     groups, group_hs = (ev, hs) if experiment == 'long' else (None, None)
     if experiment == 'quick':                                                             # ... and every pattern group
         ge = QUICK['group_eval']
         group_hs = ge['horizons']
-        groups = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True)
-    strips = group_strips(runs, list(GROUPS), cols, out / 'eval') if experiment == 'long' else ev['strips']
+        groups = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True, val_seed=0)
+    strips = group_strips(runs, list(GROUPS), hs, out / 'eval') if experiment == 'long' else ev['strips']
     memres = memory_test(out / 'memory', device=str(dev), progress=progress, **mem)       # 4. memory
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
     seconds = round(time.time() - start)
@@ -276,7 +292,8 @@ def reproduce(out: str | Path = 'report',
         group_table(groups['summary'], 'wrong_turns', 2), '',
         *(['Per horizon:', '', markdown_table(groups['rows'], 'angle_error', 0), ''] if experiment == 'quick' else [])]
     report = [f"# TempVerseFormer: the {experiment} reproduction", '',
-              f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, in {seconds} s.", '',
+              f"Run on {environment(dev)['device_name']} ({dev}, {torch.get_num_threads()} threads), torch {torch.__version__}, seed {seed}, in {seconds} s. "
+              "Another machine or seed gives another draw: the README gives the range over seeds.", '',
               '## Data', '', f"![shapekit]({rel(out / 'shapekit.png')})", '',
               'Rows: no pattern, acceleration, deceleration, oscillation, interruption; columns: frames.', '',
               '## Training', '', *training, '',
@@ -285,12 +302,12 @@ def reproduce(out: str | Path = 'report',
               *group_section,
               '### Per horizon', '',
               '**Orientation error**, median degrees between the predicted and the true angle, with its 95% bootstrap interval (lower is better; see 05_metrics)', '',
-              markdown_table(ev['rows'], 'angle_error', 0, cols), '',
-              '**Wrong turns**, the share of predictions more than 60° off', '', markdown_table(ev['rows'], 'wrong_turns', 2, cols), '',
+              markdown_table(ev['rows'], 'angle_error', 0), '',
+              '**Wrong turns**, the share of predictions more than 60° off', '', markdown_table(ev['rows'], 'wrong_turns', 2), '',
               '**Angle contrast** (1: a shape as sharp as the truth, 0: a blob that fits every angle alike)', '',
-              markdown_table(ev['rows'], 'angle_contrast', 2, cols, interval=False), '',
-              '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse', 4, cols), '',
-              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim', 4, cols, interval=False), '', ev['fid'], '',
+              markdown_table(ev['rows'], 'angle_contrast', 2, interval=False), '',
+              '**MSE** (lower is better)', '', markdown_table(ev['rows'], 'mse', 4), '',
+              '**SSIM** (higher is better)', '', markdown_table(ev['rows'], 'ssim', 4, interval=False), '', ev['fid'], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in ev['plots']], '',
               *[f"![{Path(p).stem}]({rel(p)})" for p in strips], '',
               '## Memory vs horizon', '', *[f'- {l}' for l in findings], '',
@@ -299,13 +316,13 @@ def reproduce(out: str | Path = 'report',
               f"- `{rel(out / 'memory' / 'memory.json')}`, `{rel(out / 'memory' / 'memory.csv')}`: the memory sweep",
               f"- `runs/`: the training runs (checkpoints, history.jsonl, samples)"]
     (out / 'report.md').write_text('\n'.join(report) + '\n')
-    return dict(report=str(out / 'report.md'), experiment=experiment, seconds=seconds, runs=[str(r) for r in runs], eval=ev['metrics_json'],
+    return dict(report=str(out / 'report.md'), experiment=experiment, seed=seed, seconds=seconds, runs=[str(r) for r in runs], eval=ev['metrics_json'],
                 memory=str(out / 'memory' / 'memory.json'), findings=findings)
 
 def reproduce_cli(argv: list[str] | None = None):
     "`tvf_reproduce`: the whole experiment in one command; prints a JSON summary."
     p = reproduce_parser()
     a = p.parse_args(argv)
-    try: res = reproduce(check_out_dir(a.out), 'quick' if a.quick else 'long' if a.long else 'full', a.device, not a.no_progress)
+    try: res = reproduce(check_out_dir(a.out), 'quick' if a.quick else 'long' if a.long else 'full', a.device, not a.no_progress, check_int('--seed', a.seed, min=0))
     except (ValueError, FileNotFoundError) as e: p.error(str(e))
     print(json.dumps(res))

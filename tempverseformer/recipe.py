@@ -4,7 +4,8 @@
 
 # %% ../nbs/17_recipe.ipynb #2de165af
 from __future__ import annotations
-import math
+import io, math
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,7 +14,7 @@ import torch.nn.functional as Fn
 from pydantic import NonNegativeFloat, NonNegativeInt, PositiveInt, model_validator
 
 from .cli import CONFIG_DIR, TRAIN_MODES, available_configs   # also importable from here
-from .core import Config, check_int, merge_dicts, read_preset, size_preset
+from .core import Config, atomic_write_bytes, check_int, merge_dicts, read_preset, size_preset
 from .shapekit import ShapeKit, ShapeKitConfig
 from .vae import VAE, VAEBase, VAEConfig, vae_class
 from .rev_vae import RevVAEConfig
@@ -21,7 +22,7 @@ from .temporal import TemporalConfig, TemporalModel, model_name
 
 # %% auto #0
 __all__ = ['TrainConfig', 'make_vae', 'experiment_name', 'load_train_config', 'kl_weight', 'learning_rate', 'LatentClips',
-           'step_losses', 'encode_clips', 'LatentPool']
+           'step_losses', 'encode_clips', 'save_clips', 'load_clips', 'LatentPool']
 
 # %% ../nbs/17_recipe.ipynb #a3fdaa6f
 class TrainConfig(Config):
@@ -201,13 +202,23 @@ def encode_clips(vae: VAE, # the frozen VAE
     vae.train(was)
     return LatentClips(torch.cat([p.mean for p in parts]), torch.cat([p.logvar for p in parts]))
 
+def save_clips(clips: LatentClips, path: str | Path):
+    "Write a pool to `path` (atomically): encoded once, it serves every run trained on the same frozen VAE."
+    buf = io.BytesIO(); torch.save(dict(mean=clips.mean, logvar=clips.logvar), buf)
+    atomic_write_bytes(Path(path), buf.getvalue())
+
+def load_clips(path: str | Path) -> LatentClips:
+    "A pool written by `save_clips`."
+    d = torch.load(path, map_location='cpu', weights_only=True)
+    return LatentClips(d['mean'], d['logvar'])
+
 class LatentPool(ShapeKit):
     "A `ShapeKit` stream whose batches are `LatentClips` of N + t frames cut from encoded clips: batch `k` depends only on (seed, k, rank)."
-    def __init__(self, clips: LatentClips, # from `encode_clips`, `(P, N + t_max, D)`
+    def __init__(self, clips: LatentClips, # from `encode_clips`, `(P, L, D)` with L >= N + t_max (a longer pool serves shorter horizons)
                  data: ShapeKitConfig, # the stream they came from (context, horizons, curriculum, batch size, seed)
                  steps: int | None = None, start_step: int = 0, rank: int = 0): # as `ShapeKit`'s
-        if clips.shape[1] != data.context + data.t_max:
-            raise ValueError(f"clips hold {clips.shape[1]} frames, the stream needs context + t_max = {data.context + data.t_max}")
+        if clips.shape[1] < data.context + data.t_max:
+            raise ValueError(f"clips hold {clips.shape[1]} frames, the stream needs at least context + t_max = {data.context + data.t_max}")
         super().__init__(data, steps=steps, start_step=start_step, split='train', rank=rank)
         self.clips = clips
 
@@ -219,6 +230,6 @@ class LatentPool(ShapeKit):
         t = check_int('t', t, min=0, max=c.t_max)
         if self.rank: gen = self.generator(step, self.rank)                     # same horizon on every rank, other clips
         pick = torch.randint(len(self.clips.mean), (batch_size or c.batch_size,), generator=gen)
-        start = int(torch.randint(0, c.t_max - t + 1, (1,), generator=gen))
+        start = int(torch.randint(0, self.clips.shape[1] - c.context - t + 1, (1,), generator=gen))
         return self.clips[pick, start:start + c.context + t]
 

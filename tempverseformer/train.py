@@ -50,7 +50,9 @@ def perceptual_term(cfg: TrainConfig) -> torch.nn.Module | None:
 
 class Trainer:
     "Train under `cfg`, writing checkpoints, sample strips, `history.jsonl` and `summary.json` into `out`."
-    def __init__(self, cfg: TrainConfig, out: str | Path, resume: str | Path | None = None, progress: bool = True):
+    def __init__(self, cfg: TrainConfig, out: str | Path, resume: str | Path | None = None, progress: bool = True,
+                 pool: LatentClips | None = None, # temporal_only: latents already encoded by the same frozen VAE (`encode_clips`), instead of encoding `latent_pool` clips here
+                ):
         from accelerate import Accelerator
         from accelerate.state import AcceleratorState
         self.cfg, self.out, self.progress = cfg, Path(out), progress
@@ -90,7 +92,11 @@ class Trainer:
             if temporal is not None: temporal.load_state_dict(tem_r.state_dict())
         self.model, self.opt = self.acc.prepare(_Joint(cfg, vae, temporal, perceptual_term(cfg)), opt)
         self.params = trainable
-        self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
+        if pool is not None and (not cfg.latent_pool or len(pool.mean) < cfg.latent_pool or pool.shape[1] < cfg.data.context + cfg.data.t_max):
+            raise ValueError(f"the pool given holds {len(pool.mean)} clips of {pool.shape[1]} frames; the config asks for latent_pool = "
+                             f"{cfg.latent_pool} clips of at least context + t_max = {cfg.data.context + cfg.data.t_max}")
+        if pool is not None: self.pool = pool[:cfg.latent_pool]
+        else: self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
         if self.acc.is_main_process:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / 'config.yaml').write_text(cfg.to_yaml())
