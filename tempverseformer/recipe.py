@@ -80,6 +80,8 @@ class TrainConfig(Config):
             raise ValueError("mode = 'temporal_only' trains against a frozen VAE: set vae_checkpoint to a trained VAE directory")
         if self.latent_pool and self.mode != 'temporal_only':
             raise ValueError(f"latent_pool = {self.latent_pool} needs mode = 'temporal_only' (a frozen VAE to encode the clips once), got mode = {self.mode!r}")
+        if self.temporal.standardize and not (self.mode == 'temporal_only' and self.latent_pool):
+            raise ValueError("temporal.standardize = True takes its statistics from the frozen VAE's latents: set mode = 'temporal_only' and latent_pool > 0")
         if self.mode == 'vae_only' and self.temporal_checkpoint:
             raise ValueError("mode = 'vae_only' trains no temporal model: temporal_checkpoint must not be set")
         return self
@@ -165,6 +167,7 @@ def step_losses(cfg: TrainConfig, vae: VAE, temporal: TemporalModel | None, fram
     elif cfg.mode == 'temporal_only':
         z_in, z_out = _temporal_windows(cfg, vae, frames, t)                # (B, N, D) each
         pred = temporal(z_in, t)
+        if cfg.temporal.standardize: pred, z_out = pred / temporal.latent_scale, z_out / temporal.latent_scale   # the error in the units the model sees
         parts = dict(latent_mse=Fn.mse_loss(pred, z_out))
         loss = parts['latent_mse']
         if cfg.new_frame_weight: parts['new_frames'] = new(pred, z_out); loss = loss + cfg.new_frame_weight * parts['new_frames']

@@ -44,6 +44,7 @@ class TemporalConfig(Config):
     latents: PositiveInt = 4               # tlb: tokens of the slow stream
     cross_every: PositiveInt = 2           # tlb: the fast stream reads the slow one after fast blocks 0, r, 2r, ... (r = cross_every)
     grid: PositiveInt = 4                  # spacetime: a frame's latent is a grid x grid of latent_dim / grid^2 channels (the VAE's latent_grid)
+    standardize: bool = False              # see each latent dimension at zero mean and unit scale (statistics of the training latents, `fit_latent_scale`)
 
     @model_validator(mode='after')
     def _check(self):
@@ -250,6 +251,16 @@ class TemporalModel(nn.Module, HubCard, PyTorchModelHubMixin,
         super().__init__()
         self.config = config
         self.net = NETS[config.name](config)
+        if config.standardize:                                            # saved with the weights; set from the training latents
+            self.register_buffer('latent_mean', torch.zeros(config.latent_dim)); self.register_buffer('latent_scale', torch.ones(config.latent_dim))
+
+    @torch.no_grad()
+    def fit_latent_scale(self, z: torch.Tensor, # (..., D) latents the model will be trained on, e.g. a pool's means
+                        ):
+        "Set the per-dimension mean and scale that a `standardize` model sees its latents through: it reads `(z - mean) / scale`, answers in those units."
+        if not self.config.standardize: raise ValueError("this model has standardize = False: nothing to fit")
+        z = z.detach().reshape(-1, z.shape[-1]).double()
+        self.latent_mean.copy_(z.mean(0)); self.latent_scale.copy_(z.std(0).clamp_min(1e-6))
 
     def check_window(self, z: torch.Tensor, t: int) -> int:
         "Raise a clear error unless `z` is a finite floating-point window `(B, N, D)` of this model's N and D; returns `t` checked."
@@ -269,7 +280,9 @@ class TemporalModel(nn.Module, HubCard, PyTorchModelHubMixin,
                 t: int, # horizon: how many steps ahead
                ) -> torch.Tensor:
         t = self.check_window(z, t)
-        return z if t == 0 else self.net(z, t)
+        if t == 0: return z
+        if not self.config.standardize: return self.net(z, t)
+        return self.net((z - self.latent_mean) / self.latent_scale, t) * self.latent_scale + self.latent_mean
 
     def last_drift(self) -> float | None:
         "TempVerseFormer in a reversible mode: max |rebuilt - true| of the blocks' input in the last backward; else None."

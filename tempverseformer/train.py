@@ -97,6 +97,8 @@ class Trainer:
                              f"{cfg.latent_pool} clips of at least context + t_max = {cfg.data.context + cfg.data.t_max}")
         if pool is not None: self.pool = pool[:cfg.latent_pool]
         else: self.pool = encode_clips(self.core.vae, cfg.data, cfg.latent_pool, progress=progress) if cfg.latent_pool else None
+        if cfg.temporal.standardize and resume is None and not cfg.temporal_checkpoint:   # a fresh model sees its latents at unit scale
+            self.core.temporal.fit_latent_scale(self.pool.draw(cfg.temporal_targets == 'sample'))   # as it will see them: means, or draws
         if self.acc.is_main_process:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / 'config.yaml').write_text(cfg.to_yaml())
