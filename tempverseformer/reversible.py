@@ -14,10 +14,12 @@ from torch import nn
 
 from .core import check_int
 
+
 # %% auto #0
 __all__ = ['ChainRun', 'AdditiveCoupling', 'call_seed', 'draw_chain_seed', 'reseed_generators', 'kept_generators',
            'check_invertible', 'is_rebuilding', 'Rebuilt', 'ReversibleBlock', 'stream_precision', 'autocast_state',
-           'autocast_as', 'GradMode', 'DriftMonitor', 'reversible_chain', 'reconstruction_error', 'compiled_call']
+           'autocast_as', 'GradMode', 'reversible_chain', 'reconstruction_error', 'DriftMonitor', 'pareprop_walk',
+           'compiled_call', 'CompiledRun']
 
 # %% ../nbs/03_reversible.ipynb #48cf706b
 def _halves(x):
@@ -35,15 +37,13 @@ class ChainRun:
                  dtype: torch.dtype = torch.float32, # the dtype of the real values the sub-blocks read
                 ):
         self.device, self.seed, self.dtype = torch.device(device), seed, dtype
-        self.compiled = False                     # True: the sub-blocks run compiled (section 12)
 
     def __call__(self, fn: nn.Module, v: torch.Tensor, k: int) -> torch.Tensor:
         "`fn(v)` as sub-block call `k`."
         if self.seed is not None: reseed_generators(self.device, call_seed(self.seed, k))   # section 4
-        return compiled_call(fn, v) if self.compiled else fn(v)                           # section 12
+        return self.invoke(fn, v)
 
-    def check(self, final: tuple = ()):
-        "Exact mode checks here that every value fitted its grid (`16_exact`); a float run has nothing to check."
+    def invoke(self, fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)        # how a sub-block runs: as it is
 
 # %% ../nbs/03_reversible.ipynb #0af93dfc
 class AdditiveCoupling(nn.Module):
@@ -107,19 +107,23 @@ def reseed_generators(device: torch.device, seed: int):
     torch.default_generator.manual_seed(seed)
     if device.type == 'cuda': torch.cuda.default_generators[_cuda_index(device)].manual_seed(seed)
 
-def kept_generators(run: ChainRun):
-    "`torch.random.fork_rng` for the run's device: the generators are put back afterwards, so reseeding does not leak out."
+def kept_generators(run):
+    "`torch.random.fork_rng` for a chain run's device (its `device` and `seed`): the generators are put back afterwards, so reseeding does not leak out."
     cuda = [_cuda_index(run.device)] if run.device.type == 'cuda' else []
     return torch.random.fork_rng(devices=cuda, enabled=run.seed is not None)
 
 # %% ../nbs/03_reversible.ipynb #3dd1fc7a
+def _checked(run: ChainRun, final: tuple):
+    "Exact mode's runs check here that every value fitted their grid (`16_exact`); a float run has nothing to check."
+    if hasattr(run, 'check'): run.check(final)
+
 def check_invertible(block: AdditiveCoupling, x: torch.Tensor, tol: float | None = None) -> float:
     "Max |inverse(forward(x)) - x| on `x`, randomness replayed; raises `ValueError` above `tol` (default 1e-4 x the scale of x)."
     run = block.own_run(x)
     run.seed = draw_chain_seed()
     with torch.no_grad(), kept_generators(run):
         y = block(x.clone(), run)
-        run.check(_halves(y))
+        _checked(run, _halves(y))
         x_back = block.inverse(y, run)
     real = lambda v: block.leave_streams(v, torch.float64)
     err = (real(x_back) - real(x)).abs().max().item()
@@ -159,7 +163,7 @@ class ReversibleBlock(AdditiveCoupling):
     def rebuild_step(self, fn: nn.Module, v, other, run: ChainRun, k: int) -> Rebuilt:
         "`fn`'s graph at the stream value `v` (call `k`), and the half it was added to: `other - fn(v)`."
         v_in = self.to_real(v, run).detach().requires_grad_()
-        with _rebuilding(): out = run(fn, v_in, k)               # section 10: hooks can tell a rebuild apart
+        with _rebuilding(): out = run(fn, v_in, k)               # section 7: hooks can tell a rebuild apart
         return Rebuilt(v_in, out, other - self.to_stream(out.detach(), run))   # detached: the subtraction records nothing
 
     @staticmethod
@@ -175,10 +179,10 @@ class ReversibleBlock(AdditiveCoupling):
         run = self.own_run(y) if run is None else run
         (y1, y2), (dy1, dy2) = _halves(y), _halves(dy)
         with torch.enable_grad():
-            g = self.rebuild_step(self.G, y1, y2, run, call + 1)    # G's graph at y1; x2 = y2 - G(y1)
-            dy1 = self.grad_step(g, dy2, dy1)                      # dy1 + J_G^T dy2 (G's graph is freed here)
-            f = self.rebuild_step(self.F, g.recovered, y1, run, call)   # F's graph at x2; x1 = y1 - F(x2)
-            dx2 = self.grad_step(f, dy1, dy2)                      # dy2 + J_F^T (dy1 + J_G^T dy2)
+            g = self.rebuild_step(self.G, y1, y2, run, call + 1)    # 1. G's graph at y1, and 2. x2 = y2 - G(y1)
+            dy1 = self.grad_step(g, dy2, dy1)                      # 1. dy2 through G, and 2. y1's total gradient dy1 + J_G^T dy2
+            f = self.rebuild_step(self.F, g.recovered, y1, run, call)   # 3. F's graph at x2, and 4. x1 = y1 - F(x2)
+            dx2 = self.grad_step(f, dy1, dy2)                      # 3. dy1 through F, and 4. x2's gradient dy2 + J_F^T dy1
         return _like(y, f.recovered, g.recovered), _like(dy, dy1, dx2)
 
 # %% ../nbs/03_reversible.ipynb #7bdc1792
@@ -204,7 +208,7 @@ def _restored(buffers):
     try: yield
     finally:
         with torch.no_grad():
-            for m, n, b, copy in saved: b.copy_(copy); m._buffers[n] = b
+            for m, n, b, copy in saved: b.copy_(copy); setattr(m, n, b)   # the same tensor back in its place, as it was
 
 # %% ../nbs/03_reversible.ipynb #996ef9db
 class GradMode(str, Enum):
@@ -215,21 +219,13 @@ class GradMode(str, Enum):
     reversible_full = 'reversible_full'
     pareprop = 'pareprop'
 
-class DriftMonitor:
-    "Filled by each backward of a reversible chain: max |rebuilt - true| of the blocks' input (0 in exact mode)."
-    def __init__(self): self.last: torch.Tensor | None = None           # a 0-d tensor on the chain's device
-    def item(self) -> float | None:
-        "The last drift as a float (a host sync on GPU: read it when logging); None before the first backward."
-        return None if self.last is None else self.last.item()
-
-def _submodules(m: nn.Module, out: list) -> list[nn.Module]:
-    "`m` and all its submodules (like `m.modules()`, without the generator machinery)."
-    out.append(m)
-    for child in m._modules.values():
-        if child is not None: _submodules(child, out)
-    return out
 
 # %% ../nbs/03_reversible.ipynb #74985c85
+class _Stack(nn.Module):
+    "The modules a backward runs again, under one root, so that `torch.func.functional_call` puts stand-ins in for all their parameters at once."
+    def __init__(self, modules: list): super().__init__(); self.parts = nn.ModuleList(modules)
+    def forward(self, fn, *args): return fn(*args)
+
 class _Plan:
     "What a chain run needs besides tensors, from one walk over its modules."
     def __init__(self, blocks, t, mode, head, tail, preserve_rng, drift, compiled=False):
@@ -238,22 +234,18 @@ class _Plan:
         self.full, self.lookahead = mode is GradMode.reversible_full, mode is GradMode.pareprop
         self.head, self.tail = (head, tail) if self.full else (None, None)   # the modules the Function runs itself
         self.tail_call = 1 + 2 * t * len(blocks)                          # call 0 is the head, 1..2tK the blocks
-        self.slots, self.buffers, training = [], [], False
-        for role, m in (('head', head), *(('block', b) for b in blocks), ('tail', tail)):
-            if m is None: continue
-            rerun = role == 'block' or self.full                          # run again by the backward
-            for sub in _submodules(m, []):
-                training = training or sub.training
-                if rerun: self.slots += [(sub, n, p) for n, p in sub._parameters.items() if p is not None]
-                if rerun and sub.training: self.buffers += [(sub, n, b) for n, b in sub._buffers.items() if b is not None]
-        self.params = list({id(p): p for _, _, p in self.slots if p.requires_grad}.values())
+        rerun = [*blocks, *(m for m in (self.head, self.tail) if m is not None)]   # what the backward runs again
+        self.stack = _Stack(rerun)
+        self.named = list(self.stack.named_parameters(remove_duplicate=False))   # every slot, tied ones too, as the forward finds them
+        self.params = list({id(p): p for _, p in self.named if p.requires_grad}.values())
+        self.buffers = [(sub, n, b) for m in rerun for sub in m.modules() if sub.training for n, b in sub.named_buffers(recurse=False)]
+        training = any(sub.training for m in (head, *blocks, tail) if m is not None for sub in m.modules())
         self.seed = draw_chain_seed() if preserve_rng is True or (preserve_rng == 'auto' and training) else None   # section 4
 
     def run(self, device, dtype=torch.float32, watching: bool = True) -> ChainRun:
         "A run of this chain, of the kind its blocks make (`watching`: exact mode checks the grid in forwards only)."
-        run = self.blocks[0].new_run(device, self.seed, dtype, watching)
-        run.compiled = self.compiled                                      # section 12
-        return run
+        if self.compiled: return CompiledRun(device, self.seed, dtype)    # section 12
+        return self.blocks[0].new_run(device, self.seed, dtype, watching)
 
     def enter(self, h: torch.Tensor, run: ChainRun) -> tuple:
         "The two stream halves for the real state `h`: float32 under autocast (section 6), on the grid in exact mode (`16_exact`)."
@@ -266,18 +258,10 @@ class _Plan:
         return self.blocks[0].leave_streams(state, run.dtype)
 
 # %% ../nbs/03_reversible.ipynb #4acef56d
-@contextmanager
-def _bind_parameters(slots, params):
-    "Put detached stand-ins of `params` in their slots, so that gradients collect there; yields {param: stand-in}."
-    leaves = {p: p.detach().requires_grad_() for p in params}
-    current = []
-    try:
-        for sub, name, p in slots:
-            current.append((sub, name, sub._parameters[name]))
-            sub._parameters[name] = leaves.get(p, p)
-        yield leaves
-    finally:
-        for sub, name, cur in current: sub._parameters[name] = cur
+def _stand_ins(plan: _Plan, params: list) -> tuple[dict, dict]:
+    "Detached stand-ins of `params`, where their gradients collect: by the names `functional_call` puts them in under, and by parameter."
+    leaves = {p: p.detach().requires_grad_() for p in params}              # the same storage, a leaf of its own
+    return {n: leaves.get(p, p) for n, p in plan.named}, leaves
 
 def _forward_walk(plan: _Plan, state: tuple, run: ChainRun) -> tuple:
     "Apply the stack `t` times to the pair of halves `state`: application `i` is calls `1 + 2i` (F) and `2 + 2i` (G)."
@@ -287,12 +271,17 @@ def _forward_walk(plan: _Plan, state: tuple, run: ChainRun) -> tuple:
 
 def _backward_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict) -> tuple[tuple, tuple]:
     "From the final state and dL/dy, walk the applications last to first; returns the rebuilt input and dL/d(input)."
-    if plan.lookahead: return _pareprop_walk(plan, y, dy, run, leaves)   # section 11
+    if plan.lookahead: return pareprop_walk(plan, y, dy, run, leaves)    # section 11
     K = len(plan.blocks)
     for i in reversed(range(plan.t * K)): y, dy = plan.blocks[i % K].backward_pass(y, dy, run, 1 + 2 * i)
     return y, dy
 
 # %% ../nbs/03_reversible.ipynb #211fc742
+@contextmanager
+def _as_in_forward(plan: _Plan, run: ChainRun, autocast: tuple):
+    "What a backward holds while it rebuilds: the generators kept (section 4), the buffers restored (7), the forward's precision (6), a graph."
+    with kept_generators(run), _restored(plan.buffers), autocast_as(autocast), torch.enable_grad(): yield
+
 class _ReversibleChain(torch.autograd.Function):
     "[head ->] t x blocks [-> tail]; stores the final state, and the chain's input where the backward needs it."
     @staticmethod
@@ -303,12 +292,31 @@ class _ReversibleChain(torch.autograd.Function):
             state = torch.cat(_forward_walk(plan, plan.enter(h, run), run), dim=-1)
             out = plan.leave(state, run)
             y = run(plan.tail, out, plan.tail_call) if plan.tail is not None else out
-        run.check((state,))                                               # exact mode: every value on the grid (16_exact)
-        ctx.plan, ctx.dtype, ctx.autocast = plan, run.dtype, autocast_state(x.device.type)   # section 8
+        _checked(run, (state,))
+        ctx.plan, ctx.dtype, ctx.autocast = plan, run.dtype, autocast_state(x.device.type)   # section 6
         keep_input = plan.head is not None or plan.drift is not None
         # the parameters are saved too: autograd then refuses a backward after they were modified in place
         ctx.save_for_backward(x if keep_input else None, state, *params)
         return y
+
+    @staticmethod
+    def rebuild_backward(ctx, plan: _Plan, run: ChainRun, x, state, dy, leaves: dict) -> torch.Tensor:
+        "Phases 1 to 3 of the backward: dL/d(input), the parameters' gradients left in their stand-ins' `.grad`."
+        # 1. the tail, recomputed from the final state: dL/dy becomes dL/d(final state)
+        if plan.tail is not None:
+            s = plan.leave(state, run).detach().requires_grad_()
+            with _rebuilding(): torch.autograd.backward(run(plan.tail, s, plan.tail_call), dy)
+            dy = s.grad
+        # 2. the blocks, last application first, each rebuilt from its output just before its gradients
+        x_rebuilt, dx = _backward_walk(plan, state.chunk(2, dim=-1), dy.chunk(2, dim=-1), run, leaves)
+        dx = torch.cat(dx, dim=-1)
+        # 3. the head, recomputed from the stored input (and the drift, the rebuilt input against the true one)
+        if x is not None:
+            xi = x.detach().requires_grad_(ctx.needs_input_grad[0])
+            with _rebuilding(): h = run(plan.head, xi, 0) if plan.head is not None else xi
+            if plan.drift is not None: plan.drift.last = _drift(x_rebuilt, h.detach(), plan, run).detach()   # section 10
+            if plan.head is not None and h.requires_grad: torch.autograd.backward(h, dx); dx = xi.grad
+        return dx
 
     @staticmethod
     def backward(ctx, dy):
@@ -317,21 +325,13 @@ class _ReversibleChain(torch.autograd.Function):
                                "rebuilds activations without a graph. Use mode='vanilla' for higher-order gradients.")
         plan, (x, state, *params) = ctx.plan, ctx.saved_tensors
         run = plan.run(state.device, ctx.dtype, watching=False)
-        with _bind_parameters(plan.slots, params) as leaves, kept_generators(run), _restored(plan.buffers), \
-             autocast_as(ctx.autocast), torch.enable_grad():
-            if plan.tail is not None:                                     # tail: recomputed from the final state
-                s = plan.leave(state, run).detach().requires_grad_()
-                with _rebuilding(): torch.autograd.backward(run(plan.tail, s, plan.tail_call), dy)
-                dy = s.grad
-            x_rebuilt, dx = _backward_walk(plan, state.chunk(2, dim=-1), dy.chunk(2, dim=-1), run, leaves)
-            dx = torch.cat(dx, dim=-1)
-            if x is not None:                                             # the stored chain input
-                xi = x.detach().requires_grad_(ctx.needs_input_grad[0])
-                with _rebuilding(): h = run(plan.head, xi, 0) if plan.head is not None else xi
-                if plan.drift is not None: plan.drift.last = _drift(x_rebuilt, h.detach(), plan, run).detach()   # section 10
-                if plan.head is not None and h.requires_grad: torch.autograd.backward(h, dx); dx = xi.grad
-        grads = [leaves.pop(p).grad for p in params]   # drop the stand-ins: autograd can then reuse the buffers
+        by_name, leaves = _stand_ins(plan, params)
+        with _as_in_forward(plan, run, ctx.autocast):                    # phases 1 to 3, the chain's modules reading the stand-ins
+            dx = torch.func.functional_call(plan.stack, by_name, (_ReversibleChain.rebuild_backward, ctx, plan, run, x, state, dy, leaves))
+        # 4. the parameters' gradients, collected in their stand-ins, leave the Function once each
+        grads = [leaves.pop(p).grad for p in params]   # the stand-ins dropped: autograd can reuse their buffers
         return (dx if ctx.needs_input_grad[0] else None, None, *grads)
+
 
 # %% ../nbs/03_reversible.ipynb #87a536a5
 def _checkpointed(block: AdditiveCoupling, state: tuple, run: ChainRun, call: int, buffers: list) -> tuple:
@@ -355,7 +355,7 @@ def _plain_chain(x, plan: _Plan, head, tail, run: ChainRun):
     for i in range(plan.t * K):
         if plan.mode is GradMode.checkpoint and grad: state = _checkpointed(plan.blocks[i % K], state, run, 1 + 2 * i, plan.buffers)
         else: state = plan.blocks[i % K](state, run, 1 + 2 * i)
-    run.check(state)
+    _checked(run, state)
     out = plan.leave(torch.cat(state, dim=-1), run)
     return run(tail, out, plan.tail_call) if tail is not None else out
 
@@ -409,12 +409,19 @@ def reconstruction_error(blocks: Sequence[AdditiveCoupling], # the stack
     start = state = blocks[0].enter_streams(x).chunk(2, dim=-1)
     for _ in range(t):
         for b in blocks: state = b(state, run)
-    run.check(state)
+    _checked(run, state)
     for _ in range(t):
         for b in reversed(blocks): state = b.inverse(state, run)
     return max(blocks[0].leave_streams(a - b, torch.float64).abs().max().item() for a, b in zip(state, start))
 
 # %% ../nbs/03_reversible.ipynb #5248fd3f
+class DriftMonitor:
+    "Filled by each backward of a reversible chain: max |rebuilt - true| of the blocks' input (0 in exact mode)."
+    def __init__(self): self.last: torch.Tensor | None = None           # a 0-d tensor on the chain's device
+    def item(self) -> float | None:
+        "The last drift as a float (a host sync on GPU: read it when logging); None before the first backward."
+        return None if self.last is None else self.last.item()
+
 def _drift(x_rebuilt: tuple, h: torch.Tensor, plan: _Plan, run: ChainRun) -> torch.Tensor:
     "max |rebuilt - true| over the blocks' input, in real units."
     err = torch.maximum(*((a - b).abs().amax() for a, b in zip(x_rebuilt, plan.enter(h, run)))).double()
@@ -445,7 +452,8 @@ def _lane(lanes: _Lanes | None, i: int, kind: str, uses: tuple):
     lanes.done[kind] = s.record_event()
 
 # %% ../nbs/03_reversible.ipynb #351b1cc2
-def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict) -> tuple[tuple, tuple]:
+def pareprop_walk(plan, # the chain's plan: its `blocks` and `t`
+                  y: tuple, dy: tuple, run, leaves: dict) -> tuple[tuple, tuple]:
     "The backward walk with application i-1 rebuilt while the gradients of application i run (two CUDA streams)."
     blocks, K, n = plan.blocks, len(plan.blocks), plan.t * len(plan.blocks)
     lanes = _Lanes(y[0].device) if y[0].is_cuda else None
@@ -453,7 +461,7 @@ def _pareprop_walk(plan: _Plan, y: tuple, dy: tuple, run: ChainRun, leaves: dict
         b = blocks[i % K]
         with _lane(lanes, i, 'rebuild', (v, other)): return b.rebuild_step(getattr(b, sub), v, other, run, 1 + 2 * i + (sub == 'G'))
     def grad(i, step, d_out, d_other):
-        with _lane(lanes, i, 'grads', (d_out, d_other)): return ReversibleBlock.grad_step(step, d_out, d_other)
+        with _lane(lanes, i, 'grads', (d_out, d_other)): return blocks[i % K].grad_step(step, d_out, d_other)
     (y1, y2), (dy1, dy2) = y, dy
     with torch.enable_grad():
         g = rebuild(n - 1, 'G', y1, y2); f = rebuild(n - 1, 'F', g.recovered, y1)
@@ -481,3 +489,8 @@ def compiled_call(fn: nn.Module, # a sub-block (or head, or tail)
         code = _call_module.__code__.replace(co_name=f'call_{type(fn).__name__}')
         compiled = _COMPILED[type(fn)] = torch.compile(types.FunctionType(code, globals()), options={'fallback_random': True})
     return compiled(fn, v)
+
+# %% ../nbs/03_reversible.ipynb #7db12e63
+class CompiledRun(ChainRun):
+    "A chain run whose sub-blocks run compiled (`compiled_call`), their randomness drawn as eager ops draw it."
+    def invoke(self, fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return compiled_call(fn, v)

@@ -1,7 +1,10 @@
-"""Checks that building the docs never reruns an experiment: `nbdev_docs` executes every cell that holds an import
-(besides exported cells and `show_doc` calls), so a cell with an import must hold nothing but imports.
+"""Checks of the notebooks as sources:
+- building the docs never reruns an experiment: `nbdev_docs` executes every cell that holds an import (besides exported cells and
+  `show_doc` calls), so a cell with an import must hold nothing but imports;
+- every "section N" a notebook names exists: a heading `## N. ...` of that notebook, or of the notebook named just before it
+  ("`03_reversible`, section 8").
 Usage: python tools/check_notebooks.py [NOTEBOOK ...]   (default: every notebook under nbs/); exits 1 on a finding."""
-import ast, json, sys
+import ast, json, re, sys
 from pathlib import Path
 
 EXPORTED = ('export', 'exports', 'exporti', 'exec_doc')
@@ -22,9 +25,31 @@ def mixed_cells(path: Path) -> list[str]:
             found.append(next(l for l in src.splitlines() if not l.startswith('#|')))
     return found
 
+SECTION_HEADING = re.compile(r'^#{2,3} (\d+)\. ', re.M)
+SECTION_REF = re.compile(r'(?:(\d\d(?:_\w+)?)`?(?:\'s)?,? )?\bsections? (\d+(?:(?:, | and | or |-)\d+)*)(?: of `?(\d\d_\w+))?')
+
+def sections(path: Path) -> set[int]:
+    "The numbers of a notebook's numbered sections (`## 3. Title`)."
+    return {int(n) for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'markdown'
+            for n in SECTION_HEADING.findall(''.join(c['source']))}
+
+def bad_section_refs(path: Path) -> list[str]:
+    "The 'section N' references of `path` (prose and code) that name no section of the notebook they point into."
+    nbs, found = path.parent, []
+    for cell in json.loads(path.read_text())['cells']:
+        for m in SECTION_REF.finditer(''.join(cell['source'])):
+            named = m[3] or m[1]                                           # 'section 8 of `03_reversible`', '03_reversible, section 8', '03, section 8'
+            target = next(iter(nbs.glob(f'{named}*.ipynb')), None) if named else path
+            have = sections(target) if target else set()
+            missing = [n for n in map(int, re.findall(r'\d+', m[2])) if n not in have]
+            if missing: found.append(f"{m[0]!r} names no section {missing} of {target.name if target else named}")
+    return found
+
 if __name__ == '__main__':
     paths = [Path(p) for p in sys.argv[1:]] or sorted(Path(__file__).parent.parent.joinpath('nbs').glob('*.ipynb'))
     bad = [(p, line) for p in paths for line in mixed_cells(p)]
     for p, line in bad: print(f"{p}: a cell mixes imports with other code (nbdev_docs would run it): {line[:80]}", file=sys.stderr)
-    if bad: sys.exit(1)
-    print(f"{len(paths)} notebooks: every cell with an import holds only imports")
+    refs = [(p, r) for p in paths for r in bad_section_refs(p)]
+    for p, r in refs: print(f"{p}: {r}", file=sys.stderr)
+    if bad or refs: sys.exit(1)
+    print(f"{len(paths)} notebooks: every cell with an import holds only imports; every section named exists")

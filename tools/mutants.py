@@ -85,8 +85,8 @@ MUTANTS = [
     Mutant('dx2-wrong-term', 'reversible', "dx2 = self.grad_step(f, dy1, dy2)", "dx2 = self.grad_step(f, dy1, dy1)", "the lower stream's gradient is the upper one's"),
     Mutant('rebuild-call-numbers', 'reversible', "for i in reversed(range(plan.t * K)): y, dy = plan.blocks[i % K].backward_pass(y, dy, run, 1 + 2 * i)",
            "for i in reversed(range(plan.t * K)): y, dy = plan.blocks[i % K].backward_pass(y, dy, run, 2 * i)", "the rebuild replays another call's dropout"),
-    Mutant('buffers-not-restored', 'reversible', "for m, n, b, copy in saved: b.copy_(copy); m._buffers[n] = b",
-           "for m, n, b, copy in saved: m._buffers[n] = b", "BatchNorm statistics updated twice per step"),
+    Mutant('buffers-not-restored', 'reversible', "for m, n, b, copy in saved: b.copy_(copy); setattr(m, n, b)",
+           "for m, n, b, copy in saved: setattr(m, n, b)", "BatchNorm statistics updated twice per step"),
     # temporal and layers
     Mutant('positions-dropped', 'temporal', "h = self.proj(z) + self.pos", "h = self.proj(z)", "the model cannot tell the window's frames apart"),
     Mutant('drop-path-unscaled', 'layers', "return x * keep / (1 - self.p)", "return x * keep", "stochastic depth shrinks the residual branch"),
