@@ -70,9 +70,9 @@ class TrainConfig(Config):
     @model_validator(mode='after')
     def _consistent(self):
         d, v, m, k = self.data, self.vae_config, self.temporal, self.vae_kind
-        pairs = [(f'{k}.image_size', v.image_size, 'data.size', d.size), (f'{k}.channels', v.channels, 'data.channels', d.channels),
-                 ('temporal.latent_dim', m.latent_dim, f'{k}.latent_dim', v.latent_dim),
-                 ('temporal.context', m.context, 'data.context', d.context)]
+        pairs = [(f'{k}.image_size', v.image_size, 'data.size', d.size), (f'{k}.channels', v.channels, 'data.channels', d.channels)]
+        if self.mode != 'vae_only':                                       # a VAE alone reads frames, whatever window a temporal model would
+            pairs += [('temporal.latent_dim', m.latent_dim, f'{k}.latent_dim', v.latent_dim), ('temporal.context', m.context, 'data.context', d.context)]
         if m.name == 'spacetime' and k == 'vae': pairs.append(('temporal.grid', m.grid, 'vae.latent_grid', v.latent_grid))
         for a, va, b, vb in pairs:
             if va != vb: raise ValueError(f"{a} = {va} must equal {b} = {vb}")
