@@ -19,8 +19,8 @@ from .evaluate import _reference_name, baselines_last, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
-__all__ = ['VAE_RECIPE', 'QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'memory_budget',
-           'group_strips', 'reproduce', 'reproduce_cli']
+__all__ = ['VAE_RECIPE', 'QUICK_VAE', 'QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'across_seeds',
+           'memory_budget', 'group_strips', 'reproduce', 'reproduce_cli']
 
 # %% ../nbs/20_experiments.ipynb #358d13fe
 def train_cli(argv: list[str] | None = None):
@@ -90,18 +90,20 @@ def eval_cli(argv: list[str] | None = None):
     print(json.dumps({k: v for k, v in res.items() if k not in ('rows', 'summary')}))
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
-# the frozen VAE of both CPU experiments: 06 ("A VAE that draws what it is given") measured these choices
-VAE_RECIPE = dict(steps=2000, lr_schedule='cosine', grad_clip=1.0, kl_start=10 ** 9)
+# the frozen VAEs: 06 ("A VAE that draws what it is given") measured these choices. The tiny preset's KL term (from step 1200) is what
+# sharpens the decoder; the quick reproduction's budget allows a shorter run, its KL term starting earlier
+VAE_RECIPE = dict(steps=2000)
+QUICK_VAE = dict(steps=800, kl_start=400, kl_warmup=150)   # the KL term in the second half: round trip 2-3 degrees (06)
 
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
-QUICK = dict(vae=VAE_RECIPE, group='none', horizons=list(range(1, 13)),
-             runs=dict(tempverseformer=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),
-                       vanilla_transformer=dict(model='vanilla_transformer', t_max=6, curriculum=False, steps=3000)),
-             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
-                           data=dict(batch_size=32)),
-             eval=dict(batches=4, batch_size=64), group_eval=dict(horizons=[1, 2, 4, 8, 12], batches=4, batch_size=64),
+QUICK = dict(vae=QUICK_VAE, group='none', horizons=[1, 2, 4, 6, 8, 10, 12],
+             runs=dict(tempverseformer=dict(model='tempverseformer', t_max=6, curriculum=False, steps=800),
+                       vanilla_transformer=dict(model='vanilla_transformer', t_max=6, curriculum=False, steps=800)),
+             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=2048,
+                           data=dict(batch_size=32), temporal=dict(standardize=True)),
+             eval=dict(batches=4, batch_size=64), group_eval=dict(horizons=[1, 4, 12], batches=4, batch_size=64),
              memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[4],   # FLOPs: tvf_memory_test
-                         time_steps=[1, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
+                         time_steps=[1, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=0, flops=False, peak=False))
 
 # horizons up to 32 on every pattern group: 06 ("Long horizons") measured the curriculum and the budget
 LONG = dict(vae=VAE_RECIPE, group='all', horizons=[1, 2, 4, 8, 12, 16, 24, 32],
@@ -109,7 +111,7 @@ LONG = dict(vae=VAE_RECIPE, group='all', horizons=[1, 2, 4, 8, 12, 16, 24, 32],
                       tempverseformer_t6=dict(model='tempverseformer', t_max=6, curriculum=False, steps=3000),    # ... as the quick recipe: t <= 6
                       vanilla_transformer=dict(model='vanilla_transformer', t_max='budget', curriculum=False, steps=3000)),   # in TempVerseFormer's memory
             temporal=dict(lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0, latent_pool=4096,
-                          data=dict(batch_size=32)),
+                          data=dict(batch_size=32), temporal=dict(standardize=True)),
             budget=dict(model='tempverseformer', t=32, batch=32),                                # the memory the vanilla transformer is given
             eval=dict(batches=4, batch_size=64),
             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
@@ -153,6 +155,16 @@ def group_table(summary: list[dict], # `run_evaluation`'s summary: each model's 
     for pat in dict.fromkeys(p for p, _ in val):
         lines.append(f'| {pat} | ' + ' | '.join(_cell(val.get((pat, m)), digits, interval) for m in models) + ' |')
     return '\n'.join(lines)
+
+def across_seeds(by_seed: dict[int, list[dict]], # seed -> the rows (or the summary) of one run of the experiment
+                 metric: str = 'angle_error') -> list[dict]:
+    "Per (pattern, model, horizon): the median seed's value, the lowest and the highest over the seeds, and each seed's."
+    vals = {}
+    for seed, rows in by_seed.items():
+        for r in rows:
+            if r['metric'] == metric: vals.setdefault((r['pattern'], r['model'], r.get('horizon')), {})[seed] = r['value']
+    return [dict(pattern=p, model=m, horizon=h, metric=metric, value=sorted(v.values())[(len(v) - 1) // 2], lo=min(v.values()), hi=max(v.values()),
+                 seeds=v) for (p, m, h), v in vals.items()]
 
 def _vae_run(recipe: dict, out: Path, dev, progress: bool, seed: int = 0) -> str:
     "The frozen VAE the temporal models train on: trained (or resumed) into out/runs/vae; returns its save_pretrained folder."
@@ -239,7 +251,8 @@ def _experiment(recipe: dict, out: Path, dev, progress: bool, seed: int = 0) -> 
     T, V = recipe['temporal'], recipe['vae']
     text = [f"Tiny models on 32x32 frames of the `{recipe['group']}` pattern group, seed {seed}: a VAE ({V['steps']} steps), then each temporal "
             f"model on its frozen latents ({T['data']['batch_size']} windows per step drawn from {T['latent_pool']} clips encoded once and shared "
-            f"by the runs, the VAE's means as inputs and targets, the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):",
+            f"by the runs, the VAE's means as inputs and targets" + (", standardised per dimension" if T.get('temporal', {}).get('standardize') else '') +
+            f", the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):",
             '', *lines]
     if budget is not None: text += ['', '### The memory budget', '', *_budget_lines(budget)]
     return runs, text, recipe['memory']
@@ -281,7 +294,8 @@ def reproduce(out: str | Path = 'report',
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
     seconds = round(time.time() - start)
     rel = lambda p: os.path.relpath(p, out)
-    over = f'1..{max(group_hs)}' if group_hs == list(range(1, max(group_hs) + 1)) else ', '.join(map(str, group_hs or []))
+    span = lambda hs: f'1..{max(hs)}' if hs == list(range(1, max(hs) + 1)) else ', '.join(map(str, hs))
+    over = span(group_hs or [1])
     group_section = [] if groups is None else [
         '### Every pattern group', '',
         f'Median orientation error in degrees, the mean over horizons {over}, per pattern group, with its 95% bootstrap interval '
@@ -298,7 +312,7 @@ def reproduce(out: str | Path = 'report',
               'Rows: no pattern, acceleration, deceleration, oscillation, interruption; columns: frames.', '',
               '## Training', '', *training, '',
               '## Prediction quality', '',
-              f"Validation split, last predicted frame, horizons 1..{max(hs)}; `copy_last` repeats the last context frame.", '',
+              f"Validation split, last predicted frame, horizons {span(hs)}; `copy_last` repeats the last context frame.", '',
               *group_section,
               '### Per horizon', '',
               '**Orientation error**, median degrees between the predicted and the true angle, with its 95% bootstrap interval (lower is better; see 05_metrics)', '',

@@ -4,7 +4,7 @@ Each mutant replaces one piece of code (found exactly once) in a module of the p
 alike, since a notebook runs its own source, then runs that notebook with `nbdev_test` in a scratch copy of the repository.
 A mutant that leaves its notebook passing has *survived*: a test is missing there. Add the test; do not delete the mutant.
 
-    python tools/mutants.py                 # every mutant, two at a time (about 10 minutes on two cores)
+    python tools/mutants.py                 # each notebook once unmutated, then every mutant, two at a time (about 12 minutes on two cores)
     python tools/mutants.py --list          # what is planted where
     python tools/mutants.py --only metrics  # the mutants of one module (or names containing the word)
 
@@ -140,19 +140,20 @@ def scratch_copy(into: Path) -> Path:
     shutil.copy(ROOT / 'settings.ini', into / 'settings.ini')
     return into
 
-def run(m: Mutant, timeout: int) -> dict:
-    "Plant `m` in a fresh copy and run its notebook; killed when the notebook fails."
-    start = time.time()
-    with tempfile.TemporaryDirectory(prefix=f'mutant-{m.name}-') as d:
+def run(m: Mutant | None, timeout: int, notebook: str | None = None) -> dict:
+    "Plant `m` in a fresh copy and run its notebook; killed when the notebook fails. `m=None`: the unmutated `notebook` (the baseline)."
+    start, nb_name = time.time(), notebook_of(m.module).name if m else notebook
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{m.name if m else 'baseline'}-") as d:
         root = scratch_copy(Path(d))
-        plant(m, root)
+        if m: plant(m, root)
         env = dict(os.environ, PYTHONPATH=str(root), MPLBACKEND='Agg', WANDB_MODE='disabled', OMP_NUM_THREADS='1')
         try:
-            p = subprocess.run([sys.executable, '-m', 'nbdev.test', '--path', str(root / 'nbs' / notebook_of(m.module).name)],
+            p = subprocess.run([sys.executable, '-m', 'nbdev.test', '--path', str(root / 'nbs' / nb_name)],
                                cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
-            killed, how = p.returncode != 0, (p.stderr.strip().splitlines() or [''])[-1][:120]
+            lines = p.stderr.strip().splitlines() or ['']
+            killed, how = p.returncode != 0, next((l for l in reversed(lines) if 'Error' in l), lines[-1]).strip()[:120]   # what failed
         except subprocess.TimeoutExpired: killed, how = True, f'timed out after {timeout} s'
-    return dict(name=m.name, module=m.module, notebook=notebook_of(m.module).name, killed=killed, seconds=round(time.time() - start), how=how)
+    return dict(name=m.name if m else 'baseline', module=m.module if m else '', notebook=nb_name, killed=killed, seconds=round(time.time() - start), how=how)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -160,6 +161,7 @@ def main(argv=None):
     p.add_argument('--workers', type=int, default=2, help="mutants run at once, each on one thread (default: %(default)s)")
     p.add_argument('--timeout', type=int, default=600, help="seconds a notebook may run (default: %(default)s)")
     p.add_argument('--list', action='store_true', help="list the mutants and exit")
+    p.add_argument('--no-baseline', action='store_true', help="skip the first pass that runs each notebook unmutated (a notebook that fails anyway kills every mutant)")
     p.add_argument('--json', help="also write the results to this file")
     a = p.parse_args(argv)
     chosen = [m for m in MUTANTS if not a.only or a.only in (m.module, ) or a.only in m.name]
@@ -171,6 +173,12 @@ def main(argv=None):
         for name, why in stale: print(f"stale mutant {name}: its code is {why}", file=sys.stderr)
         return 2
     start = time.time()
+    if not a.no_baseline:                                   # a kill counts only if the notebook passes without the bug
+        notebooks = sorted({notebook_of(m.module).name for m in chosen})
+        with ThreadPoolExecutor(a.workers) as ex: failing = [r for r in ex.map(lambda n: run(None, a.timeout, n), notebooks) if r['killed']]
+        for r in failing: print(f"baseline: {r['notebook']} fails without any mutant: {r['how']}", file=sys.stderr)
+        if failing: return 2
+        print(f"baseline: {len(notebooks)} notebooks pass unmutated ({time.time() - start:.0f} s)", flush=True)
     with ThreadPoolExecutor(a.workers) as ex:
         results = []
         for r in ex.map(lambda m: run(m, a.timeout), chosen):
