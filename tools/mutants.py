@@ -79,6 +79,8 @@ MUTANTS = [
     # train
     Mutant('lr-one-step-ahead', 'train', "for group in self.opt.param_groups: group['lr'] = learning_rate(self.step, cfg)",
            "for group in self.opt.param_groups: group['lr'] = learning_rate(self.step + 1, cfg)", "the schedule runs a step ahead"),
+    Mutant('optimizer-skipped', 'train', "self.opt.step(); self.opt.zero_grad(set_to_none=True)", "self.opt.zero_grad(set_to_none=True)",
+           "the parameters never move, yet the loss is logged"),
     Mutant('vae-not-frozen', 'train', "vae = vae_class(cfg.vae_kind).from_pretrained(cfg.vae_checkpoint).requires_grad_(False).eval()",
            "vae = vae_class(cfg.vae_kind).from_pretrained(cfg.vae_checkpoint).eval()", "temporal_only also trains the VAE"),
     # reversible: the engine
@@ -89,6 +91,8 @@ MUTANTS = [
            "for m, n, b, copy in saved: setattr(m, n, b)", "BatchNorm statistics updated twice per step"),
     # temporal and layers
     Mutant('positions-dropped', 'temporal', "h = self.proj(z) + self.pos", "h = self.proj(z)", "the model cannot tell the window's frames apart"),
+    Mutant('vanilla-ignores-t', 'temporal', "        for _ in range(t):\n            for block in self.blocks: h = block(h)",
+           "        for _ in range(1):\n            for block in self.blocks: h = block(h)", "the vanilla transformer predicts one step ahead, whatever t"),
     Mutant('drop-path-unscaled', 'layers', "return x * keep / (1 - self.p)", "return x * keep", "stochastic depth shrinks the residual branch"),
     Mutant('attention-no-prenorm', 'layers', "q, k, v = self.qkv(self.norm(x)).view(B, N, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)",
            "q, k, v = self.qkv(x).view(B, N, 3, self.heads, D // self.heads).permute(2, 0, 3, 1, 4)", "attention without its LayerNorm"),
