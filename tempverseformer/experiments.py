@@ -289,7 +289,7 @@ def reproduce(out: str | Path = 'report',
         ge = QUICK['group_eval']
         group_hs = ge['horizons']
         groups = run_evaluation(runs, group_hs, out / 'eval_groups', ge['batches'], ge['batch_size'], device=str(dev), per_group=True, val_seed=0)
-    strips = group_strips(runs, list(GROUPS), hs, out / 'eval') if experiment == 'long' else ev['strips']
+    strips = ev['strips'] if experiment == 'full' else group_strips(runs, list(GROUPS) if experiment == 'long' else [recipe['group']], hs, out / 'eval')
     memres = memory_test(out / 'memory', device=str(dev), progress=progress, **mem)       # 4. memory
     mem_plots, findings = plot_memory(memres['records'], out / 'memory'), memory_ratios(memres['records'])
     seconds = round(time.time() - start)

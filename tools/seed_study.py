@@ -5,7 +5,7 @@
 
 `run` starts `tvf_reproduce --EXPERIMENT --seed S --out OUT/EXPERIMENT_S` for each seed, `--jobs` at a time, each on
 `--threads` threads (rerunning resumes, as the tool does); the JSON each prints is kept as OUT/EXPERIMENT_S.json.
-`collect` writes, per seed, the wall time, the device, and the rows and summaries of its evaluation (angle error, wrong turns and
+`collect` writes, per seed, the wall time, the device, the VAE's last validation MSE, and the rows and summaries of its evaluation (angle error, wrong turns and
 MSE, with their intervals; the quick reproduction's table of pattern groups too), which 06 and the README read.
 A seed changes every run's initial weights and training data (the VAE's too); the validation sequences are the same for all.
 """
@@ -32,7 +32,8 @@ def collect(experiment: str, out: Path) -> dict:
     for f in sorted(out.glob(f'{experiment}_*.json')):
         res, folder = json.loads(f.read_text()), out / f.stem
         ev = json.loads((folder / 'eval' / 'metrics.json').read_text())
-        entry = dict(seconds=res['seconds'], threads=res.get('threads'), device=ev['device'], torch=ev['torch'],
+        vae = json.loads((folder / 'runs' / 'vae' / 'summary.json').read_text())['last_validation']
+        entry = dict(seconds=res['seconds'], threads=res.get('threads'), device=ev['device'], torch=ev['torch'], vae_val_mse=vae['val_vae_mse'],
                      rows=[r for r in ev['rows'] if r['metric'] in KEPT], summary=[r for r in ev['summary'] if r['metric'] in KEPT])
         groups = folder / 'eval_groups' / 'metrics.json'
         if groups.is_file():
