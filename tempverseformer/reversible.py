@@ -367,7 +367,7 @@ def reversible_chain(x: torch.Tensor, # input of the chain: of the head if there
                      head: nn.Module | None = None, # non-reversible module run once before the blocks
                      tail: nn.Module | None = None, # non-reversible module run once after the blocks
                      preserve_rng: bool | str = 'auto', # replay randomness: True, False, 'auto' (when a module is training)
-                     drift: DriftMonitor | None = None, # reversible modes: receives the reconstruction error after backward
+                     drift=None, # a `DriftMonitor` (section 10, defined there): reversible modes put the reconstruction error in it after backward
                      compile: bool | None = None, # run the sub-blocks compiled; None: when the caller is being compiled (section 12)
                     ) -> torch.Tensor:
     "`tail(blocks^t(head(x)))`, differentiated under the chosen gradient mode."
