@@ -60,6 +60,8 @@ MUTANTS = [
     # recipe
     Mutant('window-off-by-one', 'recipe', "if isinstance(clip, LatentClips): return clip[:, :N].draw(sample), clip[:, t:t + N].draw(sample)",
            "if isinstance(clip, LatentClips): return clip[:, :N].draw(sample), clip[:, t - 1:t - 1 + N].draw(sample)", "the model learns t - 1 steps ahead"),
+    Mutant('loss-raw-units', 'recipe', "if cfg.temporal.standardize: pred, z_out = pred / temporal.latent_scale, z_out / temporal.latent_scale",
+           "if cfg.temporal.standardize: pred, z_out = pred, z_out", "a standardised model's loss weighs the large latent dimensions"),
     Mutant('new-frames-old', 'recipe', "new = lambda a, b: Fn.mse_loss(a[:, -min(t, N):], b[:, -min(t, N):])",
            "new = lambda a, b: Fn.mse_loss(a[:, :min(t, N)], b[:, :min(t, N)])", "the extra weight lands on the copied frames"),
     Mutant('kl-ramp-origin', 'recipe', "return cfg.kl_max * (step / end if cfg.kl_schedule == 'article' else (step - cfg.kl_start) / cfg.kl_warmup)",
@@ -91,6 +93,8 @@ MUTANTS = [
            "for m, n, b, copy in saved: setattr(m, n, b)", "BatchNorm statistics updated twice per step"),
     # temporal and layers
     Mutant('positions-dropped', 'temporal', "h = self.proj(z) + self.pos", "h = self.proj(z)", "the model cannot tell the window's frames apart"),
+    Mutant('standardized-answer-raw', 'temporal', "return self.net((z - self.latent_mean) / self.latent_scale, t) * self.latent_scale + self.latent_mean",
+           "return self.net((z - self.latent_mean) / self.latent_scale, t)", "a standardised model answers in its own units, not the VAE's"),
     Mutant('vanilla-ignores-t', 'temporal', "        for _ in range(t):\n            for block in self.blocks: h = block(h)",
            "        for _ in range(1):\n            for block in self.blocks: h = block(h)", "the vanilla transformer predicts one step ahead, whatever t"),
     Mutant('drop-path-unscaled', 'layers', "return x * keep / (1 - self.p)", "return x * keep", "stochastic depth shrinks the residual branch"),
@@ -101,6 +105,8 @@ MUTANTS = [
            "a step that fits the budget exactly is refused"),
     Mutant('rerun-retrains', 'experiments', "if summary.is_file() and json.loads(summary.read_text())['steps'] >= cfg.steps: return run_dir",
            "if summary.is_file() and json.loads(summary.read_text())['steps'] > cfg.steps: return run_dir", "a finished reproduction trains again"),
+    Mutant('seeds-upper-median', 'experiments', "value=sorted(v.values())[(len(v) - 1) // 2]", "value=sorted(v.values())[len(v) // 2]",
+           "with an even number of seeds the reported seed is the upper one"),
     Mutant('group-table-no-interval', 'experiments', "return v + (f\" [{r['lo']:.{digits}f}, {r['hi']:.{digits}f}]\" if interval and r.get('lo') is not None else '')",
            "return v", "the reports drop every interval"),
     Mutant('strip-labels-upright', 'viewer', "axs[r, 0].set_ylabel(labels[r], fontsize=10, rotation=0, ha='right', va='center', labelpad=6)",
