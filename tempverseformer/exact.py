@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from .core import check_int
-from .reversible import ChainRun, ReversibleBlock, _halves
+from .reversible import ChainRun, ReversibleBlock, _halves, is_rebuilding
 
 # %% auto #0
 __all__ = ['check_on_grid', 'to_fixed', 'from_fixed', 'ExactRun', 'ExactBlock', 'reversible_block']
@@ -47,14 +47,13 @@ class ExactRun(ChainRun):
     "A chain run in exact mode: watches every value put on the grid, and checks them all once, at the end of a forward."
     def __init__(self, device, seed=None, dtype=torch.float32,
                  bits: int = 32, # the grid's fractional bits
-                 watching: bool = True, # False in a backward: it rebuilds values the forward already checked
                 ):
         super().__init__(device, seed, dtype)
-        self.bits, self.watching, self.extremes = bits, watching, []     # extremes: (min, max) of the real values watched
+        self.bits, self.extremes = bits, []                               # extremes: (min, max) of the real values watched
 
     def watch(self, v: torch.Tensor) -> torch.Tensor:
-        "Note the extremes of the real values `v` (one op, no host sync); returns `v`."
-        if not self.watching: return v
+        "Note the extremes of the real values `v` (one op, no host sync); returns `v`. A rebuild's values are the forward's: not watched again."
+        if is_rebuilding(): return v
         self.extremes.append(torch.aminmax(v.detach()))
         if len(self.extremes) >= 128: self.extremes = [(self._largest(),) * 2]   # bounded, whatever t is
         return v
@@ -76,8 +75,8 @@ class ExactBlock(ReversibleBlock):
         super().__init__(F, G)
         self.frac_bits = check_int('frac_bits', frac_bits, min=1, max=61)
 
-    def new_run(self, device, seed=None, dtype=torch.float32, watching: bool = True) -> ExactRun:
-        return ExactRun(device, seed, dtype, self.frac_bits, watching)
+    def new_run(self, device, seed=None, dtype=torch.float32) -> ExactRun:
+        return ExactRun(device, seed, dtype, self.frac_bits)
 
     def own_run(self, x) -> ExactRun:
         dtype = next((p.dtype for p in self.parameters() if p.is_floating_point()), torch.get_default_dtype())
@@ -88,6 +87,9 @@ class ExactBlock(ReversibleBlock):
 
     def enter_streams(self, h): return to_fixed(h, self.frac_bits)
     def leave_streams(self, s, dtype): return from_fixed(s, self.frac_bits, dtype)
+
+    def added(self, fn, v, run, k):                                      # what a sub-block adds: its real output, on the grid
+        return self.to_stream(run(fn, self.to_real(v, run), k), run)
 
     def forward(self, x, run: ExactRun | None = None, call: int = 0):
         own, run = run is None, self.own_run(x) if run is None else run

@@ -4,22 +4,28 @@
 
 # %% ../nbs/03_reversible.ipynb #53231da2
 from __future__ import annotations
-import threading, types
+import threading
 from contextlib import contextmanager
 from enum import Enum
-from typing import Callable, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 import torch
 from torch import nn
 
 from .core import check_int
+from .replay import call_seed, draw_chain_seed, reseed_generators, kept_generators   # 03a: section 4's code
+from .pareprop import pareprop_walk                                                # 03c: section 11's
+from .compiled import compiled_call                                                # 03d: section 12's
+from .drift import _checked, check_invertible, reconstruction_error, DriftMonitor  # 03b: section 10's
+_all_ = ['call_seed', 'draw_chain_seed', 'reseed_generators', 'kept_generators', 'pareprop_walk', 'compiled_call',
+         'check_invertible', 'reconstruction_error', 'DriftMonitor']
 
 
 # %% auto #0
-__all__ = ['ChainRun', 'AdditiveCoupling', 'call_seed', 'draw_chain_seed', 'reseed_generators', 'kept_generators',
-           'check_invertible', 'is_rebuilding', 'Rebuilt', 'ReversibleBlock', 'stream_precision', 'autocast_state',
-           'autocast_as', 'GradMode', 'reversible_chain', 'reconstruction_error', 'DriftMonitor', 'pareprop_walk',
-           'compiled_call', 'CompiledRun']
+__all__ = ['ChainRun', 'AdditiveCoupling', 'is_rebuilding', 'Rebuilt', 'ReversibleBlock', 'stream_precision', 'autocast_state',
+           'autocast_as', 'GradMode', 'reversible_chain', 'CompiledRun', 'call_seed', 'draw_chain_seed',
+           'reseed_generators', 'kept_generators', 'pareprop_walk', 'compiled_call', 'check_invertible',
+           'reconstruction_error', 'DriftMonitor']
 
 # %% ../nbs/03_reversible.ipynb #48cf706b
 def _halves(x):
@@ -31,39 +37,31 @@ def _like(x, a: torch.Tensor, b: torch.Tensor):
     return (a, b) if isinstance(x, tuple) else torch.cat([a, b], dim=-1)
 
 class ChainRun:
-    "One run of a chain: it makes the numbered sub-block calls; with a seed, call `k` replays the randomness of `(seed, k)` (section 4)."
+    "One run of a chain: it makes the numbered sub-block calls (section 4 makes call `k` replay the randomness of `(seed, k)`)."
     def __init__(self, device: torch.device | str, # where the chain computes
-                 seed: int | None = None, # None: no replay (random ops draw from the generators as they are)
+                 seed: int | None = None, # the run's seed (section 4); None: random ops draw from the generators as they are
                  dtype: torch.dtype = torch.float32, # the dtype of the real values the sub-blocks read
                 ):
         self.device, self.seed, self.dtype = torch.device(device), seed, dtype
 
     def __call__(self, fn: nn.Module, v: torch.Tensor, k: int) -> torch.Tensor:
         "`fn(v)` as sub-block call `k`."
-        if self.seed is not None: reseed_generators(self.device, call_seed(self.seed, k))   # section 4
         return self.invoke(fn, v)
 
-    def invoke(self, fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)        # how a sub-block runs: as it is
+    def invoke(self, fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)        # how a sub-block runs: as it is (section 12: compiled)
 
 # %% ../nbs/03_reversible.ipynb #0af93dfc
 class AdditiveCoupling(nn.Module):
     "`y1 = x1 + F(x2)`, `y2 = x2 + G(y1)` on the two halves of a state, and its exact inverse."
-    frac_bits: int | None = None                  # exact mode's grid (`ExactBlock`, `16_exact`); None: float streams
-
     def __init__(self, F: nn.Module, G: nn.Module):
         super().__init__(); self.F, self.G = F, G
 
-    # the runs and the streams' arithmetic: plain floats here; exact mode (`ExactBlock`, `16_exact`) overrides them
-    def new_run(self, device, seed=None, dtype=torch.float32, watching=True): return ChainRun(device, seed, dtype)
+    def new_run(self, device, seed=None, dtype=torch.float32) -> ChainRun: return ChainRun(device, seed, dtype)   # the runs it is chained in
     def own_run(self, x) -> ChainRun: return self.new_run(_halves(x)[0].device)   # a block used on its own: no seed
-    def to_real(self, v, run): return v                       # a stream value as a sub-block reads it
-    def to_stream(self, out, run): return out                 # a sub-block output as a stream adds it
-    def enter_streams(self, h: torch.Tensor): return h        # a real state as the streams hold it ...
-    def leave_streams(self, s: torch.Tensor, dtype: torch.dtype): return s   # ... and back, as `dtype`
 
     def added(self, fn: nn.Module, v: torch.Tensor, run: ChainRun, k: int) -> torch.Tensor:
-        "`fn(v)` as call `k`, in the streams' arithmetic: what the coupling adds to (or takes from) the other half."
-        return self.to_stream(run(fn, self.to_real(v, run), k), run)
+        "`fn(v)` as call `k` of `run`: what the coupling adds to (or takes from) the other half."
+        return run(fn, v, k)
 
     def forward(self, x, # the state: a tensor (halves on its last dim) or a pair of halves
                 run: ChainRun | None = None, # the chain run; None for a block on its own
@@ -85,52 +83,14 @@ class AdditiveCoupling(nn.Module):
         x1 = y1 - self.added(self.F, x2, run, call)              # x1 = y1 - F(x2)
         return _like(y, x1, x2)
 
-# %% ../nbs/03_reversible.ipynb #8c1c6c02
-_M64 = (1 << 64) - 1
+# %% ../nbs/03_reversible.ipynb #aae8fa22
+def _replayed_call(self: ChainRun, fn: nn.Module, v: torch.Tensor, k: int) -> torch.Tensor:
+    "`fn(v)` as sub-block call `k`; with a seed, the generators are first reseeded with `call_seed(seed, k)`."
+    if self.seed is not None: reseed_generators(self.device, call_seed(self.seed, k))
+    return self.invoke(fn, v)
 
-def call_seed(seed: int, k: int) -> int:
-    "The generator seed of sub-block call `k` in a chain run whose seed is `seed` (splitmix64 of the pair)."
-    z = (seed + (k + 1) * 0x9E3779B97F4A7C15) & _M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
-    return z ^ (z >> 31)
+ChainRun.__call__ = _replayed_call          # the run's call, grown by this section's idea
 
-def draw_chain_seed() -> int:
-    "A chain run's seed: one draw from the global CPU generator, the only draw a run makes from it."
-    return int(torch.randint(2 ** 62, (1,)).item())
-
-def _cuda_index(device: torch.device) -> int:
-    return device.index if device.index is not None else torch.cuda.current_device()
-
-def reseed_generators(device: torch.device, seed: int):
-    "Seed the generators that random ops on `device` draw from: the CPU's, and that CUDA device's."
-    torch.default_generator.manual_seed(seed)
-    if device.type == 'cuda': torch.cuda.default_generators[_cuda_index(device)].manual_seed(seed)
-
-def kept_generators(run):
-    "`torch.random.fork_rng` for a chain run's device (its `device` and `seed`): the generators are put back afterwards, so reseeding does not leak out."
-    cuda = [_cuda_index(run.device)] if run.device.type == 'cuda' else []
-    return torch.random.fork_rng(devices=cuda, enabled=run.seed is not None)
-
-# %% ../nbs/03_reversible.ipynb #3dd1fc7a
-def _checked(run: ChainRun, final: tuple):
-    "Exact mode's runs check here that every value fitted their grid (`16_exact`); a float run has nothing to check."
-    if hasattr(run, 'check'): run.check(final)
-
-def check_invertible(block: AdditiveCoupling, x: torch.Tensor, tol: float | None = None) -> float:
-    "Max |inverse(forward(x)) - x| on `x`, randomness replayed; raises `ValueError` above `tol` (default 1e-4 x the scale of x)."
-    run = block.own_run(x)
-    run.seed = draw_chain_seed()
-    with torch.no_grad(), kept_generators(run):
-        y = block(x.clone(), run)
-        _checked(run, _halves(y))
-        x_back = block.inverse(y, run)
-    real = lambda v: block.leave_streams(v, torch.float64)
-    err = (real(x_back) - real(x)).abs().max().item()
-    tol = 1e-4 * max(1.0, real(x).abs().max().item()) if tol is None else tol
-    if not err <= tol:
-        raise ValueError(f"block is not invertible on this input: max |inverse(forward(x)) - x| = {err:.3g} > tol {tol:.3g}")
-    return err
 
 # %% ../nbs/03_reversible.ipynb #3c765748
 _local = threading.local()
@@ -160,11 +120,19 @@ class ReversibleBlock(AdditiveCoupling):
                             f"(or tempverseformer.exact.reversible_block(F, G, frac_bits), which picks the class)")
         super().__init__(F, G)
 
+    # how the streams hold numbers: as the floats they are; exact mode's blocks (`ExactBlock`, `16_exact`) hold integers
+    frac_bits: int | None = None                              # exact mode's grid; None: float streams
+    def to_real(self, v, run): return v                       # a stream value as a sub-block reads it
+    def to_stream(self, out, run): return out                 # a sub-block output as a stream adds it
+    def enter_streams(self, h: torch.Tensor): return h        # a real state as the streams hold it ...
+    def leave_streams(self, s: torch.Tensor, dtype: torch.dtype): return s   # ... and back, as `dtype`
+
     def rebuild_step(self, fn: nn.Module, v, other, run: ChainRun, k: int) -> Rebuilt:
         "`fn`'s graph at the stream value `v` (call `k`), and the half it was added to: `other - fn(v)`."
-        v_in = self.to_real(v, run).detach().requires_grad_()
-        with _rebuilding(): out = run(fn, v_in, k)               # section 7: hooks can tell a rebuild apart
-        return Rebuilt(v_in, out, other - self.to_stream(out.detach(), run))   # detached: the subtraction records nothing
+        with _rebuilding():                                   # section 7: hooks (and exact mode's checks) can tell a rebuild apart
+            v_in = self.to_real(v, run).detach().requires_grad_()
+            out = run(fn, v_in, k)
+            return Rebuilt(v_in, out, other - self.to_stream(out.detach(), run))   # detached: the subtraction records nothing
 
     @staticmethod
     def grad_step(step: Rebuilt, d_out, d_other):
@@ -242,10 +210,10 @@ class _Plan:
         training = any(sub.training for m in (head, *blocks, tail) if m is not None for sub in m.modules())
         self.seed = draw_chain_seed() if preserve_rng is True or (preserve_rng == 'auto' and training) else None   # section 4
 
-    def run(self, device, dtype=torch.float32, watching: bool = True) -> ChainRun:
-        "A run of this chain, of the kind its blocks make (`watching`: exact mode checks the grid in forwards only)."
+    def run(self, device, dtype=torch.float32) -> ChainRun:
+        "A run of this chain, of the kind its blocks make."
         if self.compiled: return CompiledRun(device, self.seed, dtype)    # section 12
-        return self.blocks[0].new_run(device, self.seed, dtype, watching)
+        return self.blocks[0].new_run(device, self.seed, dtype)
 
     def enter(self, h: torch.Tensor, run: ChainRun) -> tuple:
         "The two stream halves for the real state `h`: float32 under autocast (section 6), on the grid in exact mode (`16_exact`)."
@@ -324,7 +292,7 @@ class _ReversibleChain(torch.autograd.Function):
             raise RuntimeError("reversible_chain does not support double backward (create_graph=True): its backward "
                                "rebuilds activations without a graph. Use mode='vanilla' for higher-order gradients.")
         plan, (x, state, *params) = ctx.plan, ctx.saved_tensors
-        run = plan.run(state.device, ctx.dtype, watching=False)
+        run = plan.run(state.device, ctx.dtype)
         by_name, leaves = _stand_ins(plan, params)
         with _as_in_forward(plan, run, ctx.autocast):                    # phases 1 to 3, the chain's modules reading the stand-ins
             dx = torch.func.functional_call(plan.stack, by_name, (_ReversibleChain.rebuild_backward, ctx, plan, run, x, state, dy, leaves))
@@ -398,97 +366,12 @@ def _run_chain(x, blocks, t, mode, head, tail, preserve_rng, drift, compile):
 # the compiler when first called, so that importing the engine does not (2 s here); a torch without it gets the public one.
 _run_chain_outside_graph = (getattr(torch, '_disable_dynamo', None) or torch.compiler.disable)(_run_chain)
 
-# %% ../nbs/03_reversible.ipynb #d6a0abd4
-@torch.no_grad()
-def reconstruction_error(blocks: Sequence[AdditiveCoupling], # the stack
-                         x: torch.Tensor, # (..., 2*dim) state
-                         t: int, # repetitions
-                        ) -> float:
-    "max |x - inverse^t(forward^t(x))|: how far the rebuilt input drifts from the true one after `t` repetitions."
-    run = blocks[0].own_run(x)
-    start = state = blocks[0].enter_streams(x).chunk(2, dim=-1)
-    for _ in range(t):
-        for b in blocks: state = b(state, run)
-    _checked(run, state)
-    for _ in range(t):
-        for b in reversed(blocks): state = b.inverse(state, run)
-    return max(blocks[0].leave_streams(a - b, torch.float64).abs().max().item() for a, b in zip(state, start))
-
 # %% ../nbs/03_reversible.ipynb #5248fd3f
-class DriftMonitor:
-    "Filled by each backward of a reversible chain: max |rebuilt - true| of the blocks' input (0 in exact mode)."
-    def __init__(self): self.last: torch.Tensor | None = None           # a 0-d tensor on the chain's device
-    def item(self) -> float | None:
-        "The last drift as a float (a host sync on GPU: read it when logging); None before the first backward."
-        return None if self.last is None else self.last.item()
-
 def _drift(x_rebuilt: tuple, h: torch.Tensor, plan: _Plan, run: ChainRun) -> torch.Tensor:
     "max |rebuilt - true| over the blocks' input, in real units."
     err = torch.maximum(*((a - b).abs().amax() for a, b in zip(x_rebuilt, plan.enter(h, run)))).double()
     return plan.blocks[0].leave_streams(err, torch.float64)
 
-# %% ../nbs/03_reversible.ipynb #fab6e1cb
-class _Lanes:
-    "PaReprop on CUDA: application i is rebuilt and backpropagated on stream i % 2; events order what crosses streams."
-    def __init__(self, device: torch.device):
-        self.main = torch.cuda.current_stream(device)
-        self.streams = (torch.cuda.Stream(device), torch.cuda.Stream(device))   # per backward, never global
-        self.done = {}                                                    # 'rebuild' / 'grads' -> event of the latest
-        for s in self.streams: s.wait_stream(self.main)                  # the final state and dL/dy come from main
-
-    def join(self, tensors):
-        "The main stream waits for both lanes; `tensors`, made on the lanes, are used on main from now on."
-        for s in self.streams: self.main.wait_stream(s)
-        for t in tensors: t.record_stream(self.main)
-
-@contextmanager
-def _lane(lanes: _Lanes | None, i: int, kind: str, uses: tuple):
-    "Run a step of application i on its lane, after the previous step of its kind; `uses`: tensors from the other lane."
-    if lanes is None: yield; return
-    s = lanes.streams[i % 2]
-    if kind in lanes.done: s.wait_event(lanes.done[kind])
-    for t in uses: t.record_stream(s)
-    with torch.cuda.stream(s): yield
-    lanes.done[kind] = s.record_event()
-
-# %% ../nbs/03_reversible.ipynb #351b1cc2
-def pareprop_walk(plan, # the chain's plan: its `blocks` and `t`
-                  y: tuple, dy: tuple, run, leaves: dict) -> tuple[tuple, tuple]:
-    "The backward walk with application i-1 rebuilt while the gradients of application i run (two CUDA streams)."
-    blocks, K, n = plan.blocks, len(plan.blocks), plan.t * len(plan.blocks)
-    lanes = _Lanes(y[0].device) if y[0].is_cuda else None
-    def rebuild(i, sub, v, other):                                        # sub: 'F' (call 1 + 2i) or 'G' (call 2 + 2i)
-        b = blocks[i % K]
-        with _lane(lanes, i, 'rebuild', (v, other)): return b.rebuild_step(getattr(b, sub), v, other, run, 1 + 2 * i + (sub == 'G'))
-    def grad(i, step, d_out, d_other):
-        with _lane(lanes, i, 'grads', (d_out, d_other)): return blocks[i % K].grad_step(step, d_out, d_other)
-    (y1, y2), (dy1, dy2) = y, dy
-    with torch.enable_grad():
-        g = rebuild(n - 1, 'G', y1, y2); f = rebuild(n - 1, 'F', g.recovered, y1)
-        for i in reversed(range(n)):
-            x1, x2 = f.recovered, g.recovered
-            if i: g_ahead = rebuild(i - 1, 'G', x1, x2)                   # G of application i-1 is rebuilt ...
-            dy1 = grad(i, g, dy2, dy1)                                    # ... while G's gradient of i runs (freeing it),
-            if i: f_ahead = rebuild(i - 1, 'F', g_ahead.recovered, x1)    # F of i-1 ...
-            dy2 = grad(i, f, dy1, dy2)                                    # ... while F's gradient of i runs
-            if i: g, f = g_ahead, f_ahead
-    x = (f.recovered, g.recovered)
-    if lanes is not None: lanes.join(x + (dy1, dy2) + tuple(l.grad for l in leaves.values() if l.grad is not None))
-    return x, (dy1, dy2)
-
-# %% ../nbs/03_reversible.ipynb #4292b44e
-def _call_module(fn: nn.Module, v: torch.Tensor) -> torch.Tensor: return fn(v)
-
-_COMPILED: dict[type, Callable] = {}
-
-def compiled_call(fn: nn.Module, # a sub-block (or head, or tail)
-                  v: torch.Tensor) -> torch.Tensor:
-    "`fn(v)` through the compiled function of `fn`'s class: one graph per class, random ops drawn as eager draws them."
-    compiled = _COMPILED.get(type(fn))
-    if compiled is None:                                                  # a code object per class: its own compile cache
-        code = _call_module.__code__.replace(co_name=f'call_{type(fn).__name__}')
-        compiled = _COMPILED[type(fn)] = torch.compile(types.FunctionType(code, globals()), options={'fallback_random': True})
-    return compiled(fn, v)
 
 # %% ../nbs/03_reversible.ipynb #7db12e63
 class CompiledRun(ChainRun):

@@ -2,7 +2,9 @@
 - building the docs never reruns an experiment: `nbdev_docs` executes every cell that holds an import (besides exported cells and
   `show_doc` calls), so a cell with an import must hold nothing but imports;
 - every "section N" a notebook names exists: a heading `## N. ...` of that notebook, or of the notebook named just before it
-  ("`03_reversible`, section 8").
+  ("`03_reversible`, section 8");
+- no committed output is a traceback: a run that failed and was saved leaves its error in the docs, and a cell that prints
+  nothing when it passes keeps it until it is cleared.
 Usage: python tools/check_notebooks.py [NOTEBOOK ...]   (default: every notebook under nbs/); exits 1 on a finding."""
 import ast, json, re, sys
 from pathlib import Path
@@ -45,11 +47,19 @@ def bad_section_refs(path: Path) -> list[str]:
             if missing: found.append(f"{m[0]!r} names no section {missing} of {target.name if target else named}")
     return found
 
+def error_outputs(path: Path) -> list[str]:
+    "First lines of the cells of `path` whose saved outputs hold an error or a traceback."
+    return [next((l for l in ''.join(c['source']).splitlines() if not l.startswith('#|')), '')
+            for c in json.loads(path.read_text())['cells'] for o in c.get('outputs', [])[:1]
+            if any(o2['output_type'] == 'error' or 'Traceback (most recent call last)' in ''.join(o2.get('text', '')) for o2 in c['outputs'])]
+
 if __name__ == '__main__':
     paths = [Path(p) for p in sys.argv[1:]] or sorted(Path(__file__).parent.parent.joinpath('nbs').glob('*.ipynb'))
     bad = [(p, line) for p in paths for line in mixed_cells(p)]
     for p, line in bad: print(f"{p}: a cell mixes imports with other code (nbdev_docs would run it): {line[:80]}", file=sys.stderr)
     refs = [(p, r) for p in paths for r in bad_section_refs(p)]
     for p, r in refs: print(f"{p}: {r}", file=sys.stderr)
-    if bad or refs: sys.exit(1)
-    print(f"{len(paths)} notebooks: every cell with an import holds only imports; every section named exists")
+    errors = [(p, line) for p in paths for line in error_outputs(p)]
+    for p, line in errors: print(f"{p}: a saved output is an error (run the notebook again, or clear it): {line[:80]}", file=sys.stderr)
+    if bad or refs or errors: sys.exit(1)
+    print(f"{len(paths)} notebooks: every cell with an import holds only imports; every section named exists; no saved output is an error")

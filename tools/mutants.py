@@ -91,6 +91,15 @@ MUTANTS = [
            "for i in reversed(range(plan.t * K)): y, dy = plan.blocks[i % K].backward_pass(y, dy, run, 2 * i)", "the rebuild replays another call's dropout"),
     Mutant('buffers-not-restored', 'reversible', "for m, n, b, copy in saved: b.copy_(copy); setattr(m, n, b)",
            "for m, n, b, copy in saved: setattr(m, n, b)", "BatchNorm statistics updated twice per step"),
+    # the engine's own modules: randomness replay, PaReprop, compiled sub-blocks, drift
+    Mutant('call-seed-unmixed', 'replay', "z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64", "z = (z ^ (z >> 27)) & _M64",
+           "call seeds lose splitmix64's second multiply"),
+    Mutant('pareprop-call-numbers', 'pareprop', "run, 1 + 2 * i + (sub == 'G'))", "run, 1 + 2 * i + (sub == 'F'))",
+           "PaReprop rebuilds F with G's call number (another dropout mask)"),
+    Mutant('compiled-own-random', 'compiled', "options={'fallback_random': True}", "options={'fallback_random': False}",
+           "compiled sub-blocks draw inductor's random numbers, not the reseeded generator's"),
+    Mutant('drift-inverse-order', 'drift', "for b in reversed(blocks): state = b.inverse(state, run)", "for b in blocks: state = b.inverse(state, run)",
+           "reconstruction_error inverts the stack in the forward order"),
     # temporal and layers
     Mutant('positions-dropped', 'temporal', "h = self.proj(z) + self.pos", "h = self.proj(z)", "the model cannot tell the window's frames apart"),
     Mutant('standardized-answer-raw', 'temporal', "return self.net((z - self.latent_mean) / self.latent_scale, t) * self.latent_scale + self.latent_mean",
@@ -161,7 +170,7 @@ def run(m: Mutant | None, timeout: int, notebook: str | None = None) -> dict:
             p = subprocess.run([sys.executable, '-m', 'nbdev.test', '--path', str(root / 'nbs' / nb_name)],
                                cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
             lines = p.stderr.strip().splitlines() or ['']
-            killed, how = p.returncode != 0, next((l for l in reversed(lines) if 'Error' in l), lines[-1]).strip()[:120]   # what failed
+            killed, how = p.returncode != 0, next((l for l in reversed(lines) if 'Error' in l and not l.startswith('KeyError: \'__builtins')), lines[-1]).strip()[:120]   # what failed (not dynamo's teardown noise)
         except subprocess.TimeoutExpired: killed, how = True, f'timed out after {timeout} s'
     return dict(name=m.name if m else 'baseline', module=m.module if m else '', notebook=nb_name, killed=killed, seconds=round(time.time() - start), how=how)
 
