@@ -51,8 +51,26 @@ class ChainBench:
         return grads
 
     def forward_only(self):
-        "The forward without a graph: what one extra forward costs."
+        "The forward without a graph, through the engine."
         with torch.no_grad(): self.loss()
+
+    def plain_loss(self) -> torch.Tensor:
+        "The same chain as a plain PyTorch loop over the blocks' F and G, differentiated by autograd: the baseline a user would write."
+        a, b = self.head(self.x).chunk(2, dim=-1)
+        for _ in range(self.t):
+            for block in self.blocks: a = a + block.F(b); b = b + block.G(a)
+        return Fn.mse_loss(self.tail(torch.cat([a, b], dim=-1)), self.target)
+
+    def plain_step(self) -> list[torch.Tensor]:
+        "A training step of the plain loop; returns the parameter gradients and clears them."
+        self.plain_loss().backward()
+        grads = [p.grad for p in self.params]
+        for p in self.params: p.grad = None
+        return grads
+
+    def plain_forward(self):
+        "The plain loop's forward without a graph: what one extra forward costs."
+        with torch.no_grad(): self.plain_loss()
 
     def saved_bytes(self) -> int: return saved_tensor_bytes(self.loss, exclude=self.params)[1]
 
@@ -82,30 +100,36 @@ def revbench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tok
         for t in horizons:
             t = check_int('horizon', t, min=1)
             benches = {label(v, c): ChainBench(**cfg, t=t, variant=v, dropout=p, device=dev, compile=c) for v in variants for c in kinds}
-            runs = {**{k: b.step for k, b in benches.items()}, 'forward': benches['vanilla'].forward_only}
+            base = benches['vanilla']                                     # its blocks, looped over by hand: the baseline
+            runs = {**{k: b.step for k, b in benches.items()}, 'plain': base.plain_step, 'forward': base.plain_forward}
             times, first = {k: [] for k in runs}, {}
             for k, run in runs.items():                                 # warm-up; a compiled variant compiles here
                 sync(); start = time.perf_counter(); run(); sync(); first[k] = time.perf_counter() - start
-            sync(); start = time.perf_counter(); runs['vanilla'](); sync()
+            sync(); start = time.perf_counter(); runs['plain'](); sync()
             rounds = max(repeats, math.ceil(min_seconds / (time.perf_counter() - start)))
             for i in range(rounds):                                       # interleaved, each round in its own order:
                 for k in random.Random(i).sample(list(runs), len(runs)):  # no variant always follows the same one
                     sync(); start = time.perf_counter(); runs[k](); sync()
                     times[k].append(time.perf_counter() - start)
-            ideal = statistics.median(1 + f / v for f, v in zip(times['forward'], times['vanilla']))
-            torch.manual_seed(0); ref = [g.double() for g in benches['vanilla'].step()]
+            ideal = statistics.median(1 + f / s for f, s in zip(times['forward'], times['plain']))   # one extra forward of the plain loop
+            torch.manual_seed(0); ref = [g.double() for g in base.step()]
             ratio = lambda k, base: round(statistics.median(a / r for a, r in zip(times[k], times[base])), 3)
+            plain_grads = [g.double() for g in base.plain_step()]          # its own draws: comparable without dropout only
+            results.append(dict(t=t, dropout=p, variant='plain', compiled=False, step_ms=round(1000 * statistics.median(times['plain']), 3),
+                                time_ratio_vs_plain=1.0, time_ratio_vs_vanilla=ratio('plain', 'vanilla'), ideal_ratio=round(ideal, 3),
+                                saved_bytes=saved_tensor_bytes(base.plain_loss, exclude=base.params)[1],
+                                grad_rel_err_vs_vanilla=max(rel_err(g, r) for g, r in zip(plain_grads, ref)) if p == 0 else None))
             for k, b in benches.items():
                 v = k.split()[0]
                 torch.manual_seed(0); grads = b.step()                    # the same draws as the reference
                 row = dict(t=t, dropout=p, variant=v, compiled=b.compile, step_ms=round(1000 * statistics.median(times[k]), 3),
-                           time_ratio_vs_vanilla=ratio(k, 'vanilla'), ideal_ratio=round(ideal, 3), saved_bytes=b.saved_bytes(),
-                           grad_rel_err_vs_vanilla=max(rel_err(g.double(), r) for g, r in zip(grads, ref)))
+                           time_ratio_vs_plain=ratio(k, 'plain'), time_ratio_vs_vanilla=ratio(k, 'vanilla'), ideal_ratio=round(ideal, 3),
+                           saved_bytes=b.saved_bytes(), grad_rel_err_vs_vanilla=max(rel_err(g.double(), r) for g, r in zip(grads, ref)))
                 if b.compile:                                             # against itself eager; and what its first step took
                     row.update(time_ratio_vs_eager=ratio(k, v), compile_s=round(max(0.0, first[k] - statistics.median(times[k])), 2))
                 if k == 'reversible' and 'no_replay' in times:               # what replaying randomness adds to a step
                     row['replay_cost'] = ratio(k, 'no_replay') - 1
-                if peak_memory and (dev.type == 'cuda' or not b.compile):   # on CPU a fresh process would count the compiler too
+                if peak_memory and (dev.type == 'cuda' or not b.compile) and v != 'plain':   # on CPU a fresh process would count the compiler too
                     row['peak_bytes'] = _peak(b, dev, sync, dict(cfg, t=t, variant=v, dropout=p))
                 results.append(row); bar.update()
             del benches
@@ -126,18 +150,20 @@ def revbench_table(res: dict) -> str:
     "The benchmark's results as a text table: one line per (dropout, t, variant, eager or compiled)."
     rows = res['results']
     compiled = any(r.get('compiled') for r in rows)
-    lines = [f"{'dropout':>7} {'t':>4} {'variant':>16} {'step ms':>9} {'x vanilla':>9} {'ideal':>6} {'kept KiB':>10} "
+    lines = [f"{'dropout':>7} {'t':>4} {'variant':>16} {'step ms':>9} {'x plain':>8} {'x vanilla':>9} {'ideal':>6} {'kept KiB':>10} "
              f"{'peak MiB':>9} {'grad err':>9}" + (f" {'x eager':>8} {'compile s':>9}" if compiled else '')]
     for r in rows:
         peak = f"{r['peak_bytes'] / 2**20:9.1f}" if 'peak_bytes' in r else f"{'-':>9}"
         name = r['variant'] + ('*' if r.get('compiled') else '')
         extra = (f" {r['time_ratio_vs_eager']:8.3f} {r['compile_s']:9.1f}" if r.get('compiled') else f" {'':>8} {'':>9}") if compiled else ''
-        lines.append(f"{r['dropout']:7.2f} {r['t']:4d} {name:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_vanilla']:9.3f} "
-                     f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {peak} {r['grad_rel_err_vs_vanilla']:9.1e}{extra}")
+        err = f"{r['grad_rel_err_vs_vanilla']:9.1e}" if r['grad_rel_err_vs_vanilla'] is not None else f"{'-':>9}"
+        lines.append(f"{r['dropout']:7.2f} {r['t']:4d} {name:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_plain']:8.3f} {r['time_ratio_vs_vanilla']:9.3f} "
+                     f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {peak} {err}{extra}")
     for r in rows:
         if r['variant'] == 'reversible' and not r.get('compiled'):
             replay = f"replay adds {100 * r['replay_cost']:+.1f}% to a reversible step; " if 'replay_cost' in r else ''
-            lines.append(f"dropout {r['dropout']:.2f}, t={r['t']}: {replay}reversible - ideal = {r['time_ratio_vs_vanilla'] - r['ideal_ratio']:+.3f}")
+            lines.append(f"dropout {r['dropout']:.2f}, t={r['t']}: {replay}reversible - ideal = {r['time_ratio_vs_plain'] - r['ideal_ratio']:+.3f} "
+                         f"(both against the plain loop)")
     if compiled: lines.append("* compiled (03, section 12): x vanilla is against eager vanilla, x eager against the same variant eager; "
                               "compile s: the first step's time over a steady step's")
     return '\n'.join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from enum import Enum
+from functools import cached_property
 from typing import NamedTuple, Sequence
 
 import torch
@@ -195,20 +196,32 @@ class _Stack(nn.Module):
     def forward(self, fn, *args): return fn(*args)
 
 class _Plan:
-    "What a chain run needs besides tensors, from one walk over its modules."
+    "What a chain run needs besides tensors, from one walk over its modules (the walks a mode does not need are not made)."
     def __init__(self, blocks, t, mode, head, tail, preserve_rng, drift, compiled=False):
         self.blocks, self.t, self.mode, self.bits, self.drift = blocks, t, mode, blocks[0].frac_bits, drift
         self.compiled = compiled and self.bits is None   # section 12; exact mode's rebuild must round as its forward did: eager
         self.full, self.lookahead = mode is GradMode.reversible_full, mode is GradMode.pareprop
         self.head, self.tail = (head, tail) if self.full else (None, None)   # the modules the Function runs itself
         self.tail_call = 1 + 2 * t * len(blocks)                          # call 0 is the head, 1..2tK the blocks
-        rerun = [*blocks, *(m for m in (self.head, self.tail) if m is not None)]   # what the backward runs again
-        self.stack = _Stack(rerun)
-        self.named = list(self.stack.named_parameters(remove_duplicate=False))   # every slot, tied ones too, as the forward finds them
-        self.params = list({id(p): p for _, p in self.named if p.requires_grad}.values())
-        self.buffers = [(sub, n, b) for m in rerun for sub in m.modules() if sub.training for n, b in sub.named_buffers(recurse=False)]
         training = any(sub.training for m in (head, *blocks, tail) if m is not None for sub in m.modules())
         self.seed = draw_chain_seed() if preserve_rng is True or (preserve_rng == 'auto' and training) else None   # section 4
+
+    @cached_property
+    def stack(self) -> _Stack:                                            # what the backward runs again
+        return _Stack([*self.blocks, *(m for m in (self.head, self.tail) if m is not None)])
+
+    @cached_property
+    def named(self) -> list:                                              # every slot, tied ones too, as the forward finds them
+        return list(self.stack.named_parameters(remove_duplicate=False))
+
+    @cached_property
+    def params(self) -> list:                                             # each parameter once: what the Function differentiates
+        return list({id(p): p for _, p in self.named if p.requires_grad}.values())
+
+    @cached_property
+    def buffers(self) -> list:                                            # (module, name, buffer) of the modules in training mode
+        return [(sub, q.rpartition('.')[2], b) for q, b in self.stack.named_buffers(remove_duplicate=False)
+                for sub in [self.stack.get_submodule(q.rpartition('.')[0])] if sub.training]
 
     def run(self, device, dtype=torch.float32) -> ChainRun:
         "A run of this chain, of the kind its blocks make."
@@ -295,7 +308,8 @@ class _ReversibleChain(torch.autograd.Function):
         run = plan.run(state.device, ctx.dtype)
         by_name, leaves = _stand_ins(plan, params)
         with _as_in_forward(plan, run, ctx.autocast):                    # phases 1 to 3, the chain's modules reading the stand-ins
-            dx = torch.func.functional_call(plan.stack, by_name, (_ReversibleChain.rebuild_backward, ctx, plan, run, x, state, dy, leaves))
+            dx = torch.func.functional_call(plan.stack, by_name, (_ReversibleChain.rebuild_backward, ctx, plan, run, x, state, dy, leaves),
+                                            tie_weights=False)   # every slot is named: nothing to tie
         # 4. the parameters' gradients, collected in their stand-ins, leave the Function once each
         grads = [leaves.pop(p).grad for p in params]   # the stand-ins dropped: autograd can reuse their buffers
         return (dx if ctx.needs_input_grad[0] else None, None, *grads)
