@@ -26,7 +26,7 @@ requirements = shlex.split(cfg.get('requirements', ''))
 if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
-extras = {name: (cfg.get(f'{name}_requirements') or '').split() for name in ('dev', 'fid', 'wandb', 'viewer', 'docs', 'browser')}   # optional extras
+extras = {name: (cfg.get(f'{name}_requirements') or '').split() for name in ('dev', 'fid', 'wandb', 'viewer', 'docs', 'browser', 'peers')}   # optional extras
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)

@@ -164,6 +164,8 @@ def revbench_parser() -> argparse.ArgumentParser:
     p.add_argument('--min-seconds', type=float, default=4.0, help="and enough rounds for this many seconds of plain steps")
     p.add_argument('--no-peak', action='store_true', help="skip the peak-memory measurement")
     p.add_argument('--compile', action='store_true', help="also run each variant with its sub-blocks compiled (torch.compile), eager and compiled side by side")
+    p.add_argument('--peers', action='store_true', help="instead: the engine against the public reversible libraries revlib and memcnn on the same "
+                   "blocks (pip install revlib; pip install --no-deps memcnn), with the plain loop; uses --preset, sizes, --horizons, --repeats")
     p.add_argument('--device', default=None, help="auto, cpu, cuda, cuda:N (default: auto)")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     p.add_argument('--out', help="also write the JSON here")

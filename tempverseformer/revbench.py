@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_revbench.ipynb #9d0de827
 from __future__ import annotations
-import json, math, random, statistics, sys, time
+import importlib.metadata, importlib.util, json, math, random, statistics, sys, time, warnings
 from typing import Callable, Sequence
 
 import torch
@@ -20,7 +20,7 @@ from .exact import reversible_block
 from .layers import AttentionSubBlock, MLPSubBlock
 
 # %% auto #0
-__all__ = ['ChainBench', 'revbench', 'revbench_table', 'revbench_cli']
+__all__ = ['PEERS', 'ChainBench', 'revbench', 'revbench_table', 'peer_chain', 'peer_bench', 'peer_table', 'revbench_cli']
 
 # %% ../nbs/08_revbench.ipynb #a7b02c68
 class ChainBench:
@@ -168,6 +168,80 @@ def revbench_table(res: dict) -> str:
                               "compile s: the first step's time over a steady step's")
     return '\n'.join(lines)
 
+# %% ../nbs/08_revbench.ipynb #f7ec55ac
+PEERS = ('revlib', 'memcnn')
+
+def peer_chain(library: str, # 'revlib' or 'memcnn'
+               blocks: nn.ModuleList, t: int) -> Callable:
+    "The chain `t x blocks` on a (..., 2 * dim) state, built by a public reversible library from the same sub-blocks."
+    if library == 'revlib':
+        import revlib
+        return revlib.ReversibleSequential(*[m for _ in range(t) for b in blocks for m in (b.F, b.G)], split_dim=-1)
+    if library == 'memcnn':
+        with warnings.catch_warnings():                                   # its torch.cuda.amp decorators are deprecated
+            warnings.simplefilter('ignore', FutureWarning); import memcnn
+        wrapped = [memcnn.InvertibleModuleWrapper(memcnn.AdditiveCoupling(b.F, b.G, split_dim=-1), keep_input=False, keep_input_inverse=False)
+                   for b in blocks]
+        def chain(h):
+            for _ in range(t):
+                for w in wrapped: h = w(h)
+            return h
+        return chain
+    raise ValueError(f"library must be one of {PEERS}, got {library!r}")
+
+def _peer_loss(bench: ChainBench, chain: Callable) -> Callable:
+    return lambda: Fn.mse_loss(bench.tail(chain(bench.head(bench.x))), bench.target)
+
+def _step(loss: Callable, params: list) -> Callable:
+    def step():
+        loss().backward()
+        grads = [p.grad for p in params]
+        for p in params: p.grad = None
+        return grads
+    return step
+
+def peer_bench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tokens: int = 12, # the chain
+               horizons: Sequence[int] = (1, 4, 16), repeats: int = 15, min_seconds: float = 4.0, device: str | None = None,
+               progress: bool = True) -> dict:
+    "The engine's `reversible` mode, revlib and memcnn on the same blocks, beside the plain loop: step time, bytes kept, gradient error."
+    missing = [m for m in PEERS if importlib.util.find_spec(m) is None]
+    if missing: raise ImportError(f"the peer benchmark needs {' and '.join(missing)}: pip install revlib; pip install --no-deps memcnn")
+    from tqdm.auto import tqdm
+    dev, results = get_device(device), []
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    for t in tqdm(horizons, desc='peers', disable=not progress):
+        t = check_int('horizon', t, min=1)
+        bench = ChainBench(dim, heads, depth, batch, tokens, t=t, variant='reversible', device=dev)
+        losses = dict(plain=bench.plain_loss, reversible=bench.loss, **{m: _peer_loss(bench, peer_chain(m, bench.blocks, t)) for m in PEERS})
+        runs = {k: _step(f, bench.params) for k, f in losses.items()}
+        times = {k: [] for k in [*runs, 'forward']}
+        runs['forward'] = bench.plain_forward
+        for run in runs.values(): run()                                   # warm-up
+        sync(); start = time.perf_counter(); runs['plain'](); sync()
+        for i in range(max(repeats, math.ceil(min_seconds / (time.perf_counter() - start)))):
+            for k in random.Random(i).sample(list(runs), len(runs)):
+                sync(); start = time.perf_counter(); runs[k](); sync(); times[k].append(time.perf_counter() - start)
+        ratio = lambda k, base: round(statistics.median(a / b for a, b in zip(times[k], times[base])), 3)
+        ideal = round(statistics.median(1 + f / s for f, s in zip(times['forward'], times['plain'])), 3)
+        ref = [g.double() for g in runs['plain']()]
+        for k in losses:
+            results.append(dict(t=t, library='tempverseformer' if k == 'reversible' else k, step_ms=round(1000 * statistics.median(times[k]), 3),
+                                time_ratio_vs_plain=ratio(k, 'plain'), time_ratio_vs_engine=ratio(k, 'reversible'), ideal_ratio=ideal,
+                                saved_bytes=saved_tensor_bytes(losses[k], exclude=bench.params)[1],
+                                grad_rel_err_vs_plain=max(rel_err(g.double(), r) for g, r in zip(runs[k](), ref))))
+    return dict(config=dict(dim=dim, heads=heads, depth=depth, batch=batch, tokens=tokens, repeats=repeats, min_seconds=min_seconds),
+                device=str(dev), threads=torch.get_num_threads(), torch=torch.__version__, tempverseformer=tempverseformer.__version__,
+                versions={m: importlib.metadata.version(m) for m in PEERS}, results=results)
+
+def peer_table(res: dict) -> str:
+    "`peer_bench`'s results as a text table: one line per (t, library)."
+    lines = [f"{'t':>4} {'library':>16} {'step ms':>9} {'x plain':>8} {'x ours':>7} {'ideal':>6} {'kept KiB':>10} {'grad err':>9}"]
+    for r in res['results']:
+        lines.append(f"{r['t']:4d} {r['library']:>16} {r['step_ms']:9.1f} {r['time_ratio_vs_plain']:8.3f} {r['time_ratio_vs_engine']:7.3f} "
+                     f"{r['ideal_ratio']:6.3f} {r['saved_bytes'] / 1024:10.1f} {r['grad_rel_err_vs_plain']:9.1e}")
+    return '\n'.join(lines)
+
+
 # %% ../nbs/08_revbench.ipynb #cf750e6c
 def revbench_cli(argv: list[str] | None = None):
     "`tvf_revbench`: benchmark the gradient modes of the reversible engine; prints one JSON object."
@@ -181,9 +255,12 @@ def revbench_cli(argv: list[str] | None = None):
         check_int('--repeats', a.repeats, min=1)
         for d in a.dropouts:
             if not 0 <= d < 1: raise ValueError(f"--dropouts must lie in [0, 1), got {d}")
-        res = revbench(**cfg, horizons=parse_horizons(a.horizons), variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
-                       peak_memory=not a.no_peak, compile=a.compile, device=a.device, progress=not a.no_progress)
-    except ValueError as e: p.error(str(e))
+        if a.peers:
+            res = peer_bench(**cfg, horizons=parse_horizons(a.horizons), repeats=a.repeats, min_seconds=a.min_seconds, device=a.device, progress=not a.no_progress)
+        else:
+            res = revbench(**cfg, horizons=parse_horizons(a.horizons), variants=a.variants, dropouts=a.dropouts, repeats=a.repeats, min_seconds=a.min_seconds,
+                           peak_memory=not a.no_peak, compile=a.compile, device=a.device, progress=not a.no_progress)
+    except (ValueError, ImportError) as e: p.error(str(e))
     if a.out: write_json(a.out, res)
-    print(revbench_table(res), file=sys.stderr)
+    print((peer_table if a.peers else revbench_table)(res), file=sys.stderr)
     print(json.dumps(res, indent=1))
