@@ -208,6 +208,7 @@ def peer_bench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, t
     if missing: raise ImportError(f"the peer benchmark needs {' and '.join(missing)}: pip install revlib; pip install --no-deps memcnn")
     from tqdm.auto import tqdm
     dev, results = get_device(device), []
+    warnings.filterwarnings('ignore', message='TypedStorage is deprecated')   # memcnn frees inputs through tensor.storage()
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     for t in tqdm(horizons, desc='peers', disable=not progress):
         t = check_int('horizon', t, min=1)
