@@ -100,6 +100,9 @@ MUTANTS = [
            "compiled sub-blocks draw inductor's random numbers, not the reseeded generator's"),
     Mutant('drift-inverse-order', 'drift', "for b in reversed(blocks): state = b.inverse(state, run)", "for b in blocks: state = b.inverse(state, run)",
            "reconstruction_error inverts the stack in the forward order"),
+    # revbench: the baseline every ratio is against
+    Mutant('plain-loop-skips-g', 'revbench', "for block in self.blocks: a = a + block.F(b); b = b + block.G(a)",
+           "for block in self.blocks: a = a + block.F(b)", "the plain loop drops G: a cheaper baseline, every ratio flattered"),
     # temporal and layers
     Mutant('positions-dropped', 'temporal', "h = self.proj(z) + self.pos", "h = self.proj(z)", "the model cannot tell the window's frames apart"),
     Mutant('standardized-answer-raw', 'temporal', "return self.net((z - self.latent_mean) / self.latent_scale, t) * self.latent_scale + self.latent_mean",
