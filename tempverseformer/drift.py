@@ -19,6 +19,10 @@ def _checked(run, final: tuple):
     "Exact mode's runs check here that every value fitted their grid (`16_exact`); a float run has nothing to check."
     if hasattr(run, 'check'): run.check(final)
 
+def _streams(block) -> tuple:
+    "How `block`'s streams hold numbers, (enter, leave): its own hooks (`ReversibleBlock`, `ExactBlock`), or the real values as they are (a bare `AdditiveCoupling`)."
+    return getattr(block, 'enter_streams', lambda h: h), getattr(block, 'leave_streams', lambda s, dtype: s)
+
 def check_invertible(block: nn.Module, # a reversible block (forward, inverse and its runs)
                       x: torch.Tensor, tol: float | None = None) -> float:
     "Max |inverse(forward(x)) - x| on `x`, randomness replayed; raises `ValueError` above `tol` (default 1e-4 x the scale of x)."
@@ -28,7 +32,7 @@ def check_invertible(block: nn.Module, # a reversible block (forward, inverse an
         y = block(x.clone(), run)
         _checked(run, y.chunk(2, dim=-1))
         x_back = block.inverse(y, run)
-    real = lambda v: block.leave_streams(v, torch.float64)
+    real = lambda v: _streams(block)[1](v, torch.float64)
     err = (real(x_back) - real(x)).abs().max().item()
     tol = 1e-4 * max(1.0, real(x).abs().max().item()) if tol is None else tol
     if not err <= tol:
@@ -42,14 +46,14 @@ def reconstruction_error(blocks: Sequence[nn.Module], # the stack of reversible 
                          t: int, # repetitions
                         ) -> float:
     "max |x - inverse^t(forward^t(x))|: how far the rebuilt input drifts from the true one after `t` repetitions."
-    run = blocks[0].own_run(x)
-    start = state = blocks[0].enter_streams(x).chunk(2, dim=-1)
+    run, (enter, leave) = blocks[0].own_run(x), _streams(blocks[0])
+    start = state = enter(x).chunk(2, dim=-1)
     for _ in range(t):
         for b in blocks: state = b(state, run)
     _checked(run, state)
     for _ in range(t):
         for b in reversed(blocks): state = b.inverse(state, run)
-    return max(blocks[0].leave_streams(a - b, torch.float64).abs().max().item() for a, b in zip(state, start))
+    return max(leave(a - b, torch.float64).abs().max().item() for a, b in zip(state, start))
 
 # %% ../nbs/03b_drift.ipynb #5bff6219
 class DriftMonitor:

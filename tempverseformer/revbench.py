@@ -5,6 +5,7 @@
 # %% ../nbs/08_revbench.ipynb #9d0de827
 from __future__ import annotations
 import importlib.metadata, importlib.util, json, math, random, statistics, sys, time, warnings
+from functools import partial
 from typing import Callable, Sequence
 
 import torch
@@ -43,12 +44,16 @@ class ChainBench:
         y = reversible_chain(self.x, self.blocks, self.t, self.mode, self.head, self.tail, self.preserve_rng, compile=self.compile)
         return Fn.mse_loss(y, self.target)
 
-    def step(self) -> list[torch.Tensor]:
-        "Forward and backward; returns the parameter gradients and clears them."
-        self.loss().backward()
+    def grads_of(self, loss: Callable[[], torch.Tensor]) -> list[torch.Tensor]:
+        "Forward and backward of `loss`; returns the parameter gradients and clears them."
+        loss().backward()
         grads = [p.grad for p in self.params]
         for p in self.params: p.grad = None
         return grads
+
+    def step(self) -> list[torch.Tensor]:
+        "A training step through the engine; returns the parameter gradients and clears them."
+        return self.grads_of(self.loss)
 
     def forward_only(self):
         "The forward without a graph, through the engine."
@@ -63,10 +68,7 @@ class ChainBench:
 
     def plain_step(self) -> list[torch.Tensor]:
         "A training step of the plain loop; returns the parameter gradients and clears them."
-        self.plain_loss().backward()
-        grads = [p.grad for p in self.params]
-        for p in self.params: p.grad = None
-        return grads
+        return self.grads_of(self.plain_loss)
 
     def plain_forward(self):
         "The plain loop's forward without a graph: what one extra forward costs."
@@ -192,14 +194,6 @@ def peer_chain(library: str, # 'revlib' or 'memcnn'
 def _peer_loss(bench: ChainBench, chain: Callable) -> Callable:
     return lambda: Fn.mse_loss(bench.tail(chain(bench.head(bench.x))), bench.target)
 
-def _step(loss: Callable, params: list) -> Callable:
-    def step():
-        loss().backward()
-        grads = [p.grad for p in params]
-        for p in params: p.grad = None
-        return grads
-    return step
-
 def peer_bench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, tokens: int = 12, # the chain
                horizons: Sequence[int] = (1, 4, 16), repeats: int = 15, min_seconds: float = 4.0, device: str | None = None,
                progress: bool = True) -> dict:
@@ -214,7 +208,7 @@ def peer_bench(dim: int = 128, heads: int = 4, depth: int = 4, batch: int = 4, t
         t = check_int('horizon', t, min=1)
         bench = ChainBench(dim, heads, depth, batch, tokens, t=t, variant='reversible', device=dev)
         losses = dict(plain=bench.plain_loss, reversible=bench.loss, **{m: _peer_loss(bench, peer_chain(m, bench.blocks, t)) for m in PEERS})
-        runs = {k: _step(f, bench.params) for k, f in losses.items()}
+        runs = {k: partial(bench.grads_of, f) for k, f in losses.items()}
         times = {k: [] for k in [*runs, 'forward']}
         runs['forward'] = bench.plain_forward
         for run in runs.values(): run()                                   # warm-up
