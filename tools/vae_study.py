@@ -6,8 +6,13 @@
 The VAE is `tvf_train --config tempverseformer--all --preset tiny --mode vae_only` with the fields of --override. Its round trip:
 256 validation frames per pattern group (the 20th frame of each sequence), encoded to the posterior mean and decoded, scored by 05's
 orientation match against the true angle (median error, share of wrong turns above 60 degrees, pixel MSE); and the spread of its
-latents (per dimension, the standard deviation of the means over frames; the posterior's own standard deviation).
-Writes OUT/NAME (the run) and OUT/NAME.json. 06's strip of truth above round trips:
+latents (per dimension, the standard deviation of the means over frames; the posterior's own standard deviation); and, over
+all groups, the wrong turns per quartile of the triangles' irregularity (how far from equilateral). Writes OUT/NAME (the run) and
+OUT/NAME.json. The VAE of a reproduction's run, measured the same way:
+
+    python tools/vae_study.py --name kl2000_s2 --measure seed_runs/long_2/runs/vae
+
+ 06's strip of truth above round trips:
 
     python tools/vae_study.py --name nbs/images/vae_round_trip.png --strip "600 steps=OUT/base600" "2,000 steps=OUT/kl2000"
  The study ran two at a time, one thread each.
@@ -26,9 +31,10 @@ from tempverseformer.train import Trainer
 from tempverseformer.vae import vae_class
 
 @torch.no_grad()
-def round_trip(vae, data, n: int = 256, t: int = 8) -> dict:
-    "Per pattern group: the round trip's median angle error, share of wrong turns and pixel MSE on `n` validation frames."
-    out = {}
+def round_trip(vae, data, n: int = 256, t: int = 8) -> tuple[dict, dict]:
+    "Per pattern group: the round trip's median angle error, share of wrong turns and pixel MSE on `n` validation frames; and over all groups, the share of wrong turns per quartile of the triangles' irregularity (longest side / shortest - 1: "
+    "0 is equilateral) and the wrong turns' median angle error."
+    out, errors, irregular = {}, [], []
     for g in GROUPS:
         d = group_data(data, g).replace(seed=0)
         b = ShapeKit(d, split='val').batch(0, t=t, batch_size=n)
@@ -36,7 +42,15 @@ def round_trip(vae, data, n: int = 256, t: int = 8) -> dict:
         rec = vae.decode(vae.encode(b.frames[:, k], sample=False)[1]).clamp(-1, 1)
         e = orientation_match(rec, TrueShapes(b.shapes, b.angles[:, k], d)).error
         out[g] = dict(median=e.median().item(), wrong=(e > WRONG_TURN).float().mean().item(), mse=mse(rec, b.frames[:, k]).mean().item())
-    return out
+        v = b.shapes.verts[:, :3].double()                               # the study's frames are triangles
+        sides = (v - v.roll(1, 1)).norm(dim=-1)
+        errors.append(e); irregular.append(sides.max(1).values / sides.min(1).values - 1)
+    e, r = torch.cat(errors), torch.cat(irregular)
+    edges = torch.quantile(r, torch.tensor([0.25, 0.5, 0.75], dtype=r.dtype)).tolist()
+    q = torch.bucketize(r, torch.tensor(edges, dtype=r.dtype), right=True)   # quartile 0 (nearest to equilateral) .. 3
+    wrong = e > WRONG_TURN
+    return out, dict(edges=edges, wrong=[wrong[q == i].float().mean().item() for i in range(4)],
+                     wrong_error=e[wrong].median().item() if wrong.any() else None)
 
 @torch.no_grad()
 def latent_spread(vae, data, n: int = 32) -> dict:
@@ -69,6 +83,7 @@ if __name__ == '__main__':
     p.add_argument('--override', default='{}', help="JSON of TrainConfig fields")
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--strip', nargs='+', metavar='LABEL=RUN', help="instead of training: write --name (a PNG) of these runs' round trips")
+    p.add_argument('--measure', metavar='RUN', help="instead of training: measure the VAE of this run (a seed's runs/vae) into OUT/NAME.json")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     if a.strip:
@@ -76,12 +91,22 @@ if __name__ == '__main__':
         vaes = {k: vae_class(checkpoint_config(find_checkpoint(r))[0].vae_kind).from_pretrained(find_checkpoint(r) / 'vae').eval() for k, r in runs.items()}
         round_trip_strip(vaes, checkpoint_config(find_checkpoint(next(iter(runs.values()))))[0].data, a.name)
         raise SystemExit
+    if a.measure:
+        ck = find_checkpoint(a.measure); cfg = checkpoint_config(ck)[0]
+        vae = vae_class(cfg.vae_kind).from_pretrained(ck / 'vae').eval()
+        summary = json.loads((Path(a.measure) / 'summary.json').read_text())
+        rt, by_shape = round_trip(vae, cfg.data)
+        res = dict(name=a.name, run=str(a.measure), train_s=round(summary['seconds']), seed=cfg.seed, round_trip=rt, by_shape=by_shape,
+                   latents=latent_spread(vae, cfg.data))
+        Path(a.out).mkdir(parents=True, exist_ok=True); (Path(a.out) / f'{a.name}.json').write_text(json.dumps(res))
+        print(json.dumps(res)); raise SystemExit
     over = json.loads(a.override)
     cfg = load_train_config('tempverseformer--all', 'tiny', mode='vae_only', perceptual_weight=0.0, sample_every=0, device='cpu', **over)
     run, start = Path(a.out) / a.name, time.time()
     Trainer(cfg, run, progress=False).fit()
     vae = vae_class(cfg.vae_kind).from_pretrained(find_checkpoint(run) / 'vae').eval()
-    res = dict(name=a.name, override=over, train_s=round(time.time() - start), round_trip=round_trip(vae, cfg.data),
+    train_s, (rt, by_shape) = round(time.time() - start), round_trip(vae, cfg.data)
+    res = dict(name=a.name, override=over, train_s=train_s, round_trip=rt, by_shape=by_shape,
                latents=latent_spread(vae, cfg.data), history=[json.loads(l) for l in (run / 'history.jsonl').read_text().splitlines() if 'val_vae_mse' in l])
     (Path(a.out) / f'{a.name}.json').write_text(json.dumps(res))
     print(json.dumps({k: v for k, v in res.items() if k != 'history'}))
