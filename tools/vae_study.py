@@ -12,7 +12,7 @@ OUT/NAME.json. The VAE of a reproduction's run, measured the same way:
 
     python tools/vae_study.py --name kl2000_s2 --measure seed_runs/long_2/runs/vae
 
- 06's strip of truth above round trips:
+06's strip of truth above round trips:
 
     python tools/vae_study.py --name nbs/images/vae_round_trip.png --strip "600 steps=OUT/base600" "2,000 steps=OUT/kl2000"
  The study ran two at a time, one thread each.
@@ -32,8 +32,10 @@ from tempverseformer.vae import vae_class
 
 @torch.no_grad()
 def round_trip(vae, data, n: int = 256, t: int = 8) -> tuple[dict, dict]:
-    "Per pattern group: the round trip's median angle error, share of wrong turns and pixel MSE on `n` validation frames; and over all groups, the share of wrong turns per quartile of the triangles' irregularity (longest side / shortest - 1: "
-    "0 is equilateral) and the wrong turns' median angle error."
+    "Per pattern group: the round trip's median angle error, share of wrong turns and pixel MSE on `n` validation frames; and over "
+    "all groups, the share of wrong turns per quartile of the triangles' irregularity (longest side / shortest - 1: 0 is equilateral) "
+    "and the wrong turns' median angle error."
+    if list(data.shapes) != ['triangle']: raise ValueError(f"the study's frames are triangles; this data draws {data.shapes}")
     out, errors, irregular = {}, [], []
     for g in GROUPS:
         d = group_data(data, g).replace(seed=0)
@@ -42,7 +44,7 @@ def round_trip(vae, data, n: int = 256, t: int = 8) -> tuple[dict, dict]:
         rec = vae.decode(vae.encode(b.frames[:, k], sample=False)[1]).clamp(-1, 1)
         e = orientation_match(rec, TrueShapes(b.shapes, b.angles[:, k], d)).error
         out[g] = dict(median=e.median().item(), wrong=(e > WRONG_TURN).float().mean().item(), mse=mse(rec, b.frames[:, k]).mean().item())
-        v = b.shapes.verts[:, :3].double()                               # the study's frames are triangles
+        v = b.shapes.verts[:, :3].double()                               # (n, 3, 2) the triangles' vertices
         sides = (v - v.roll(1, 1)).norm(dim=-1)
         errors.append(e); irregular.append(sides.max(1).values / sides.min(1).values - 1)
     e, r = torch.cat(errors), torch.cat(irregular)
