@@ -90,9 +90,10 @@ def eval_cli(argv: list[str] | None = None):
     print(json.dumps({k: v for k, v in res.items() if k not in ('rows', 'summary')}))
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
-# the frozen VAEs: 06 ("A VAE that draws what it is given") measured these choices. The tiny preset's KL term (from step 1200) is what
-# sharpens the decoder; the quick reproduction's budget allows a shorter run, its KL term starting earlier
-VAE_RECIPE = dict(steps=2000)
+# the frozen VAEs: 06 ("A VAE that draws what it is given") measured these choices. The long recipe's latent is a 2 x 2 grid of 16
+# channels (64 numbers, as the tiny preset's 1 x 1 of 64): with it the decoder draws every triangle at its angle on every seed tried;
+# the quick reproduction's budget allows a shorter run, its KL term starting earlier
+VAE_RECIPE = dict(steps=2000, vae=dict(latent_grid=2))
 QUICK_VAE = dict(steps=800, kl_start=400, kl_warmup=150)   # the KL term in the second half: round trip 2-3 degrees (06)
 
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
@@ -249,7 +250,9 @@ def _experiment(recipe: dict, out: Path, dev, progress: bool, seed: int = 0) -> 
                      f"horizons 1..{spec['t_max']}" + (f" (the largest horizon rising from 1 to {spec['t_max']} in equal shares of the steps)"
                                                        if spec['curriculum'] else ", each step's drawn uniformly")))
     T, V = recipe['temporal'], recipe['vae']
-    text = [f"Tiny models on 32x32 frames of the `{recipe['group']}` pattern group, seed {seed}: a VAE ({V['steps']} steps), then each temporal "
+    grid = V.get('vae', {}).get('latent_grid', 1)
+    text = [f"Tiny models on 32x32 frames of the `{recipe['group']}` pattern group, seed {seed}: a VAE ({V['steps']} steps"
+            + (f", its latent a {grid}x{grid} grid" if grid > 1 else '') + "), then each temporal "
             f"model on its frozen latents ({T['data']['batch_size']} windows per step drawn from {T['latent_pool']} clips encoded once and shared "
             f"by the runs, the VAE's means as inputs and targets" + (", standardised per dimension" if T.get('temporal', {}).get('standardize') else '') +
             f", the new frames' MSE weighted {1 + T['new_frame_weight']:g}x, a cosine learning rate):",
