@@ -2,20 +2,23 @@
 
     python tools/vae_study.py --name kl2000 --override '{"steps": 2000}'
     python tools/vae_study.py --name clip2000 --override '{"steps": 2000, "lr_schedule": "cosine", "kl_max": 0, "grad_clip": 1.0}'
+    python tools/vae_study.py --name grid2_s1 --override '{"steps": 2000, "seed": 1, "vae": {"latent_grid": 2}}'   # VAE_RECIPE, seed 1
 
 The VAE is `tvf_train --config tempverseformer--all --preset tiny --mode vae_only` with the fields of --override. Its round trip:
 256 validation frames per pattern group (the 20th frame of each sequence), encoded to the posterior mean and decoded, scored by 05's
 orientation match against the true angle (median error, share of wrong turns above 60 degrees, pixel MSE); and the spread of its
 latents (per dimension, the standard deviation of the means over frames; the posterior's own standard deviation); and, over
-all groups, the wrong turns per quartile of the triangles' irregularity (how far from equilateral). Writes OUT/NAME (the run) and
-OUT/NAME.json. The VAE of a reproduction's run, measured the same way:
+all groups, the wrong turns per quartile of the triangles' irregularity (how far from equilateral); and the validation MSE at each
+evaluation step of its training. Writes OUT/NAME (the run) and OUT/NAME.json. The VAE of a reproduction's run, measured the same way:
 
     python tools/vae_study.py --name kl2000_s2 --measure seed_runs/long_2/runs/vae
 
 06's strip of truth above round trips:
 
-    python tools/vae_study.py --name nbs/images/vae_round_trip.png --strip "600 steps=OUT/base600" "2,000 steps=OUT/kl2000"
- The study ran two at a time, one thread each.
+    python tools/vae_study.py --name nbs/images/vae_round_trip.png --strip "600 steps=OUT/base600" "2,000, seed 4=OUT/kl2000_s4" \
+        "2 x 2 grid, seed 4=OUT/grid2_s4"
+
+The study ran two at a time, one thread each.
 """
 import argparse, json, time
 from pathlib import Path
@@ -53,6 +56,11 @@ def round_trip(vae, data, n: int = 256, t: int = 8) -> tuple[dict, dict]:
     wrong = e > WRONG_TURN
     return out, dict(edges=edges, wrong=[wrong[q == i].float().mean().item() for i in range(4)],
                      wrong_error=e[wrong].median().item() if wrong.any() else None)
+
+def val_mse(run: Path) -> dict:
+    "The VAE's validation MSE at each evaluation step of a run (step -> MSE), from its history."
+    rows = map(json.loads, (run / 'history.jsonl').read_text().splitlines())
+    return {str(r['step']): r['val_vae_mse'] for r in rows if 'val_vae_mse' in r}
 
 @torch.no_grad()
 def latent_spread(vae, data, n: int = 32) -> dict:
@@ -99,7 +107,7 @@ if __name__ == '__main__':
         summary = json.loads((Path(a.measure) / 'summary.json').read_text())
         rt, by_shape = round_trip(vae, cfg.data)
         res = dict(name=a.name, run=str(a.measure), train_s=round(summary['seconds']), seed=cfg.seed, round_trip=rt, by_shape=by_shape,
-                   latents=latent_spread(vae, cfg.data))
+                   latents=latent_spread(vae, cfg.data), val_mse=val_mse(Path(a.measure)))
         Path(a.out).mkdir(parents=True, exist_ok=True); (Path(a.out) / f'{a.name}.json').write_text(json.dumps(res))
         print(json.dumps(res)); raise SystemExit
     over = json.loads(a.override)
@@ -109,6 +117,6 @@ if __name__ == '__main__':
     vae = vae_class(cfg.vae_kind).from_pretrained(find_checkpoint(run) / 'vae').eval()
     train_s, (rt, by_shape) = round(time.time() - start), round_trip(vae, cfg.data)
     res = dict(name=a.name, override=over, train_s=train_s, round_trip=rt, by_shape=by_shape,
-               latents=latent_spread(vae, cfg.data), history=[json.loads(l) for l in (run / 'history.jsonl').read_text().splitlines() if 'val_vae_mse' in l])
+               latents=latent_spread(vae, cfg.data), val_mse=val_mse(run))
     (Path(a.out) / f'{a.name}.json').write_text(json.dumps(res))
-    print(json.dumps({k: v for k, v in res.items() if k != 'history'}))
+    print(json.dumps(res))
