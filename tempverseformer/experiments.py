@@ -216,9 +216,10 @@ def _temporal_config(label: str, spec: dict, recipe: dict, vae_dir: str, dev, se
     "The config of one temporal model of a recipe: `spec['model']` trained on horizons 1..`spec['t_max']`, under a curriculum if `spec['curriculum']`."
     t_max, rising = spec['t_max'], spec['curriculum'] and spec['t_max'] > 1
     data = merge_dicts(recipe['temporal'].get('data', {}), dict(t_min=1, t_max=t_max, curriculum=[1 / t_max] * t_max if rising else None, seed=seed))
+    vae = {k: v for k, v in recipe['vae'].items() if k in ('vae_kind', 'vae', 'rev_vae')}   # the frozen VAE's architecture, as it was trained
     cfg = load_train_config(f"{spec['model']}--{recipe['group']}", 'tiny', mode='temporal_only', vae_checkpoint=vae_dir, device=str(dev),
                             steps=spec['steps'], eval_every=spec['steps'], checkpoint_every=max(spec['steps'] // 4, 1), sample_every=0,
-                            seed=seed, **{**recipe['temporal'], 'data': data})
+                            seed=seed, **vae, **{**recipe['temporal'], 'data': data})
     return cfg.replace(name=f"{label}--{recipe['group']}")               # the label the reports use
 
 def group_strips(runs: list[Path], groups: list[str], horizons: list[int], out: Path) -> list[str]:
