@@ -116,10 +116,10 @@ def reproduce_parser() -> argparse.ArgumentParser:
     p = cli_parser('tvf_reproduce',
         "Train, evaluate and measure TempVerseFormer and its baselines; writes OUT/report.md with tables, plots and JSON. "
         "--quick: tiny models on a CPU in under ten minutes. --long: horizons up to 32 on every pattern group, against a vanilla "
-        "transformer given TempVerseFormer's memory (41 minutes measured on 2 CPU cores). Neither: the article-size experiment (a GPU, days).")
+        "transformer given TempVerseFormer's memory (38-40 minutes measured on 2 CPU cores). Neither: the article-size experiment (a GPU, days).")
     which = p.add_mutually_exclusive_group()
     which.add_argument('--quick', action='store_true', help="the CPU-sized version (minutes)")
-    which.add_argument('--long', action='store_true', help="horizons up to 32 on every pattern group, in a memory budget (41 minutes measured on 2 CPU cores)")
+    which.add_argument('--long', action='store_true', help="horizons up to 32 on every pattern group, in a memory budget (38-40 minutes measured on 2 CPU cores)")
     p.add_argument('--out', default='report', help="report folder (default: %(default)s); rerunning resumes")
     p.add_argument('--seed', type=int, default=0, help="seeds every run's initial weights and training data; the validation sequences are the same for every seed (default: %(default)s)")
     p.add_argument('--device', help="auto, cpu, cuda, cuda:N (default: auto)")

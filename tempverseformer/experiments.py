@@ -269,7 +269,7 @@ def _full(out: Path, dev, progress: bool, seed: int = 0) -> tuple[list[Path], li
     return runs, ['Article-size models trained jointly with the VAE.'], {}
 
 def reproduce(out: str | Path = 'report',
-              experiment: str = 'quick', # 'quick' (minutes on a CPU), 'long' (horizons to 32 on every pattern group, 41 minutes measured on 2 CPU cores) or 'full' (the article's, a GPU)
+              experiment: str = 'quick', # 'quick' (minutes on a CPU), 'long' (horizons to 32 on every pattern group, 38-40 minutes measured on 2 CPU cores) or 'full' (the article's, a GPU)
               device: str | None = None, progress: bool = True,
               seed: int = 0, # seeds the initial weights and the training data of every run; the validation sequences stay those of seed 0
              ) -> dict:
