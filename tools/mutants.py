@@ -119,6 +119,8 @@ MUTANTS = [
            "if summary.is_file() and json.loads(summary.read_text())['steps'] > cfg.steps: return run_dir", "a finished reproduction trains again"),
     Mutant('seeds-upper-median', 'experiments', "value=sorted(v.values())[(len(v) - 1) // 2]", "value=sorted(v.values())[len(v) // 2]",
            "with an even number of seeds the reported seed is the upper one"),
+    Mutant('temporal-forgets-vae-grid', 'experiments', "seed=seed, **vae, **{**recipe['temporal'], 'data': data})",
+           "seed=seed, **{**recipe['temporal'], 'data': data})", "the long recipe's temporal runs refuse its 2 x 2 grid VAE"),
     Mutant('group-table-no-interval', 'experiments', "return v + (f\" [{r['lo']:.{digits}f}, {r['hi']:.{digits}f}]\" if interval and r.get('lo') is not None else '')",
            "return v", "the reports drop every interval"),
     Mutant('strip-labels-upright', 'viewer', "axs[r, 0].set_ylabel(labels[r], fontsize=10, rotation=0, ha='right', va='center', labelpad=6)",
