@@ -73,7 +73,10 @@ class Trainer:
                 raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} does not hold a {cfg.vae_kind} (vae_kind / --vae chooses the "
                                  f"kind: vae or rev_vae): {str(e).splitlines()[0]}") from None
             if vae.config != cfg.vae_config:
-                raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} holds a VAE whose config differs from {cfg.vae_kind}")
+                held, asked = vae.config.to_dict(), cfg.vae_config.to_dict()
+                raise ValueError(f"vae_checkpoint {cfg.vae_checkpoint} holds a VAE whose config differs from {cfg.vae_kind}: "
+                                 + ', '.join(f"{k} = {held.get(k)!r} there, {asked.get(k)!r} here" for k in held | asked if held.get(k) != asked.get(k))
+                                 + f" (set those fields of {cfg.vae_kind} to the checkpoint's)")
         else: vae = make_vae(cfg)
         temporal = None if cfg.mode == 'vae_only' else TemporalModel(cfg.temporal)
         if cfg.temporal_checkpoint and resume is None:                   # warm start (a resumed run has its own weights)

@@ -85,6 +85,8 @@ MUTANTS = [
            "the parameters never move, yet the loss is logged"),
     Mutant('vae-not-frozen', 'train', "vae = vae_class(cfg.vae_kind).from_pretrained(cfg.vae_checkpoint).requires_grad_(False).eval()",
            "vae = vae_class(cfg.vae_kind).from_pretrained(cfg.vae_checkpoint).eval()", "temporal_only hands the frozen VAE to the optimizer too"),
+    Mutant('vae-mismatch-unnamed', 'train', "+ ', '.join(f\"{k} = {held.get(k)!r} there, {asked.get(k)!r} here\" for k in held | asked if held.get(k) != asked.get(k))",
+           "+ ''", "a refused VAE checkpoint does not say which fields differ"),
     # reversible: the engine
     Mutant('dx2-wrong-term', 'reversible', "dx2 = self.grad_step(f, dy1, dy2)", "dx2 = self.grad_step(f, dy1, dy1)", "the lower stream's gradient is the upper one's"),
     Mutant('rebuild-call-numbers', 'reversible', "for i in reversed(range(plan.t * K)): y, dy = plan.blocks[i % K].backward_pass(y, dy, run, 1 + 2 * i)",
