@@ -19,8 +19,8 @@ from .evaluate import _reference_name, baselines_last, run_evaluation
 from .memory import environment, memory_ratios, memory_test, plot_memory
 
 # %% auto #0
-__all__ = ['VAE_RECIPE', 'QUICK_VAE', 'QUICK', 'LONG', 'train_cli', 'eval_cli', 'markdown_table', 'group_table', 'across_seeds',
-           'memory_budget', 'group_strips', 'reproduce', 'reproduce_cli']
+__all__ = ['VAE_RECIPE', 'QUICK_VAE', 'QUICK', 'LONG', 'STUDY_RECIPE', 'train_cli', 'eval_cli', 'markdown_table', 'group_table',
+           'across_seeds', 'memory_budget', 'group_strips', 'reproduce', 'reproduce_cli']
 
 # %% ../nbs/20_experiments.ipynb #358d13fe
 def train_cli(argv: list[str] | None = None):
@@ -117,6 +117,12 @@ LONG = dict(vae=VAE_RECIPE, group='all', horizons=[1, 2, 4, 8, 12, 16, 24, 32],
             eval=dict(batches=4, batch_size=64),
             memory=dict(temp_models=['tempverseformer', 'vanilla_transformer'], vae_models=['none'], batches=[32],
                         time_steps=[1, 4, 16, 64, 256], train_types=['temporal_only'], size='tiny', repeats=1, flops=False))
+
+# the recipe the studies of 11, 12 and 13 ran with (the quick reproduction's before 06's seed study changed it): a 600-step VAE,
+# then 3,000 temporal steps of each model on 4,096 encoded clips; their `#| slow` cells train with it, as their outputs were made
+STUDY_RECIPE = dict(vae_steps=600, models=('tempverseformer', 'vanilla_transformer'),
+                    temporal=dict(steps=3000, lr=1e-3, lr_schedule='cosine', temporal_targets='mean', new_frame_weight=3.0,
+                                  latent_pool=4096, data=dict(batch_size=32)))
 
 def _train(cfg, run_dir: Path, progress: bool, pool=None) -> Path:
     "Train `cfg` into `run_dir`, or resume it, or skip it if it is finished; returns the run directory. `pool`: a callable giving the shared latent pool."
