@@ -90,11 +90,11 @@ def eval_cli(argv: list[str] | None = None):
     print(json.dumps({k: v for k, v in res.items() if k not in ('rows', 'summary')}))
 
 # %% ../nbs/20_experiments.ipynb #9a64273b
-# the frozen VAEs: 06 ("A VAE that draws what it is given") measured these choices. The long recipe's latent is a 2 x 2 grid of 16
-# channels (64 numbers, as the tiny preset's 1 x 1 of 64): with it the decoder draws every triangle at its angle on every seed tried;
-# the quick reproduction's budget allows a shorter run, its KL term starting earlier
+# the frozen VAEs: 06 ("A VAE that draws what it is given") measured these choices. Their latent is a 2 x 2 grid of 16 channels
+# (64 numbers, as the tiny preset's 1 x 1 of 64): with it the decoder draws every triangle at its angle on every seed tried. The quick
+# reproduction's budget allows a shorter run, its KL term starting earlier (06, "Across seeds": its ceiling on every seed)
 VAE_RECIPE = dict(steps=2000, vae=dict(latent_grid=2))
-QUICK_VAE = dict(steps=800, kl_start=400, kl_warmup=150)   # the KL term in the second half: round trip 2-3 degrees (06)
+QUICK_VAE = dict(steps=800, kl_start=400, kl_warmup=150, vae=dict(latent_grid=2))
 
 # the temporal models' recipe: 06's diagnosis ("Why the angles were wrong") measured each of these choices
 QUICK = dict(vae=QUICK_VAE, group='none', horizons=[1, 2, 4, 6, 8, 10, 12],
